@@ -1,0 +1,53 @@
+/**
+ * Problems with user input (topology and event files): each one located as precisely as the
+ * input allows, so that every problem can be reported at once as `file:line: path: message`.
+ */
+
+/** One step of a path into a parsed document: an object key or a list index. */
+export type PathSegment = string | number;
+
+export interface Problem {
+  file: string;
+  /** 1-based; null when the problem has no place in the text (e.g. an unreadable file). */
+  line: number | null;
+  /** Where in the document, e.g. `hosts[0].tpm` or `[3].host`; empty for the whole document. */
+  path: string;
+  message: string;
+}
+
+/** `hosts[0].tpm`, `[3].host`; keys that are not plain words are quoted: `options["my key"]`. */
+export function formatPath(path: readonly PathSegment[]): string {
+  return path
+    .map((segment, index) => {
+      if (typeof segment === 'number') return `[${segment}]`;
+      if (!/^[A-Za-z_][\w-]*$/.test(segment)) return `[${JSON.stringify(segment)}]`;
+      return index === 0 ? segment : `.${segment}`;
+    })
+    .join('');
+}
+
+/** `file:line: path: message`; the line and the path are left out when there is none. */
+export function formatProblem(p: Problem): string {
+  const where = p.line === null ? p.file : `${p.file}:${p.line}`;
+  return p.path === '' ? `${where}: ${p.message}` : `${where}: ${p.path}: ${p.message}`;
+}
+
+/** Bad input: carries every problem found, not just the first, so a user fixes them in one go. */
+export class InputError extends Error {
+  readonly problems: Problem[];
+
+  constructor(problems: Problem[]) {
+    super(problems.map(formatProblem).join('\n'));
+    this.name = 'InputError';
+    this.problems = problems;
+  }
+}
+
+/** A value as a user would name it in a message: `the string "yes"`, `the number 7`, `a list`. */
+export function describeValue(value: unknown): string {
+  if (value === null) return 'nothing (null)';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
+  if (typeof value === 'object') return 'an object';
+  return `the ${typeof value} ${String(value)}`;
+}
