@@ -31,13 +31,32 @@ export interface World {
 export type StepResult =
   { outcome: 'applied'; reason: null; world: World } | { outcome: 'refused'; reason: string; world: World };
 
+/** Sees every component transition the world makes: coverage of the statecharts is measured with it. */
+export type TransitionTracer = (
+  machine: AnyStateMachine,
+  before: unknown,
+  event: { type: string },
+  after: unknown,
+) => void;
+
+let tracer: TransitionTracer | null = null;
+
+/** Installs a tracer (or removes it with null); returns the one it replaces. */
+export function traceTransitions(next: TransitionTracer | null): TransitionTracer | null {
+  const previous = tracer;
+  tracer = next;
+  return previous;
+}
+
 /** The next snapshot of `machine` after `event`; a pure function of its arguments. */
 function next<M extends AnyStateMachine>(
   machine: M,
   snapshot: SnapshotFrom<M>,
-  event: unknown,
+  event: { type: string; [field: string]: unknown },
 ): SnapshotFrom<M> {
-  return transition(machine, snapshot, event as never)[0] as SnapshotFrom<M>;
+  const after = transition(machine, snapshot, event as never)[0] as SnapshotFrom<M>;
+  tracer?.(machine, snapshot, event, after);
+  return after;
 }
 
 function start<M extends AnyStateMachine>(machine: M, input?: unknown): SnapshotFrom<M> {
