@@ -6,6 +6,7 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { configureExits, runProgram } from './exit.ts';
+import { checkCommand } from './check.ts';
 import { replayCommand } from './replay.ts';
 
 const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -22,7 +23,8 @@ export function buildProgram(): Command {
     .showSuggestionAfterError();
 
   // One line per command, each defined in its own file of src/cli/ (interface.md, "The command").
-  // Still to come: check (the main job, `npm start`), paths, report.
+  // Still to come: paths, report.
+  program.addCommand(checkCommand());
   program.addCommand(replayCommand());
 
   configureExits(program);

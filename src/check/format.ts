@@ -1,0 +1,110 @@
+/**
+ * `kpm check` for a person: the verdict table, each counterexample or witness as step-by-step
+ * changes with the command that replays it, and the operator's answer per VM.
+ */
+import { formatEvent, type KpmEvent } from '../events.ts';
+import { diffStates, formatChange, plain, type Paint } from '../report/diff.ts';
+import type { Topology } from '../topology/types.ts';
+import { replay } from '../world/observe.ts';
+import type { CheckReport, PropertyResult } from './report.ts';
+
+export interface FormatOptions {
+  paint?: Paint;
+  /** For each result with a trace, the events file that holds it (written by the caller). */
+  traceFile?: (result: PropertyResult) => string | null;
+  topologyFile: string;
+}
+
+export function formatReport(report: CheckReport, topology: Topology, options: FormatOptions): string[] {
+  const paint = options.paint ?? plain;
+  const seconds = (report.elapsedMs / 1000).toFixed(2);
+  const scope = report.complete ? 'complete' : paint.bad('bounded');
+  return [
+    `kpm check ${report.topology}: ${report.states} states, ${report.transitions} transitions, depth ${report.depth}, ${scope}, ${seconds} s`,
+    '',
+    ...table(report.properties, paint),
+    ...traces(report, topology, options, paint),
+    ...operator(report, paint),
+    '',
+    summary(report, paint),
+  ];
+}
+
+function table(results: PropertyResult[], paint: Paint): string[] {
+  const rows = results.map((r) => [
+    r.id,
+    r.subject ?? '-',
+    r.expected,
+    r.result,
+    r.asExpected ? 'yes' : 'NO',
+    r.evidence,
+  ]);
+  const header = ['ID', 'subject', 'expected', 'result', 'as expected', 'evidence'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
+  return [
+    paint.faint(line(header)),
+    ...rows.map((row, i) => {
+      const text = line(row);
+      return results[i].asExpected ? text : paint.bad(text);
+    }),
+  ];
+}
+
+function traces(report: CheckReport, topology: Topology, options: FormatOptions, paint: Paint): string[] {
+  const shown = report.properties.filter((r) => r.trace !== null);
+  if (shown.length === 0) return [];
+  const out = ['', paint.subject('Counterexamples and witnesses (shortest first found)')];
+  for (const result of shown) {
+    const kind = result.expected === 'counterexample' ? 'witness' : 'counterexample';
+    const subject = result.subject ? ` (${result.subject})` : '';
+    out.push('', `${paint.subject(result.id)}${subject}, ${kind}: ${result.statement}`);
+    out.push(...stepLines(topology, result.trace as KpmEvent[], paint));
+    out.push(`   => ${result.evidence}`);
+    const file = options.traceFile?.(result);
+    if (file) out.push(paint.faint(`   replay: kpm replay ${options.topologyFile} ${file}`));
+  }
+  return out;
+}
+
+/** Each step of a trace with what it changed (the replay trace of `kpm replay`, without step 0). */
+export function stepLines(topology: Topology, trace: KpmEvent[], paint: Paint = plain): string[] {
+  const { steps } = replay(topology, trace);
+  const out: string[] = [];
+  for (let i = 1; i < steps.length; i++) {
+    const step = steps[i];
+    const outcome = step.outcome === 'applied' ? '' : `  refused: ${step.reason}`;
+    out.push(`  #${i} ${formatEvent(step.event as KpmEvent)}${outcome}`);
+    for (const change of diffStates(steps[i - 1].state, step.state))
+      out.push(`     ${formatChange(change, paint)}`);
+  }
+  return out;
+}
+
+function operator(report: CheckReport, paint: Paint): string[] {
+  if (report.operator.length === 0) return [];
+  const out = ['', paint.subject('Which outages and reboots leave a running VM down?')];
+  for (const answer of report.operator) {
+    const text =
+      answer.trace === null
+        ? answer.complete
+          ? 'none: no sequence of outages and reboots leaves it down on this site'
+          : 'none found within the bound'
+        : `${answer.trace.map(formatEvent).join(', ')} (${answer.trace.length} steps)`;
+    out.push(`  ${answer.vm}: ${answer.trace === null ? paint.good(text) : paint.bad(text)}`);
+  }
+  return out;
+}
+
+function summary(report: CheckReport, paint: Paint): string {
+  const bad = report.properties.filter((r) => !r.asExpected);
+  const n = report.properties.length;
+  if (bad.length === 0) return paint.good(`All ${n} verdicts as expected.`);
+  return paint.bad(
+    `${bad.length} of ${n} verdicts not as expected: ${bad.map((r) => r.id + (r.subject ? ` ${r.subject}` : '')).join(', ')}.`,
+  );
+}

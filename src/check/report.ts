@@ -1,0 +1,71 @@
+/**
+ * What `kpm check` finds on a site: one result per property ID and subject (interface.md,
+ * `kpm check --json`), with the evidence behind it.
+ */
+import type { KpmEvent } from '../events.ts';
+import type { PropertyId } from '../spec/catalogue.ts';
+import type { Verdict } from '../spec/plans.ts';
+
+export type Result = Verdict | 'bounded';
+
+export interface PropertyResult {
+  id: PropertyId;
+  subject: string | null;
+  statement: string;
+  expected: Verdict;
+  result: Result;
+  asExpected: boolean;
+  /** The shortest trace showing the counterexample or the witness; null when there is none. */
+  trace: KpmEvent[] | null;
+  /** What the trace shows, or why the property holds or was not decided. */
+  evidence: string;
+  /** States (or pairs of states, for differential properties) explored to decide it. */
+  states: number;
+  /** How it was decided: exhaustive exploration, or random runs past the bound. */
+  method: 'exhaustive' | 'random' | 'none';
+}
+
+export interface OperatorAnswer {
+  vm: string;
+  /** The shortest sequence of outages and reboots that leaves the VM down, or null when none exists. */
+  trace: KpmEvent[] | null;
+  complete: boolean;
+}
+
+export interface CheckReport {
+  topology: string;
+  complete: boolean;
+  states: number;
+  transitions: number;
+  depth: number;
+  elapsedMs: number;
+  properties: PropertyResult[];
+  operator: OperatorAnswer[];
+  /** Set when random runs were used past the exhaustive bound. */
+  random?: { seed: number; runs: number; coverage: Coverage };
+}
+
+export interface Coverage {
+  /** Per machine: the state nodes it was seen in and missed, the declared (state, event) handlers exercised and missed. */
+  machines: Record<
+    string,
+    {
+      states: string[];
+      missedStates: string[];
+      transitions: number;
+      transitionsDeclared: number;
+      missedTransitions: string[];
+    }
+  >;
+}
+
+export function allAsExpected(report: CheckReport): boolean {
+  return report.properties.every((p) => p.asExpected);
+}
+
+/** An expected verdict is met by the same result; `bounded` never meets an expectation. */
+export function meets(expected: Verdict, result: Result): boolean {
+  return expected === result;
+}
+
+export type { KpmEvent };

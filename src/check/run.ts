@@ -1,0 +1,256 @@
+/**
+ * `kpm check`: every property plan of a site decided on its explored state graphs, with the
+ * shortest counterexample or witness, the operator's answer per VM, and random runs past the bound.
+ */
+import { productionModel, type Model } from '../../models/index.ts';
+import type { KpmEvent } from '../events.ts';
+import type { AlphabetName } from '../spec/alphabets.ts';
+import { propertyInfo } from '../spec/catalogue.ts';
+import { plans, type Check, type Plan } from '../spec/plans.ts';
+import { recoveryShortfall } from '../spec/recovery.ts';
+import type { Topology } from '../topology/types.ts';
+import type { ObservedState } from '../world/observation.ts';
+import { observe } from '../world/observe.ts';
+import { exploreDifferential } from './differential.ts';
+import { CoverageRecorder } from './coverage.ts';
+import { directGraph, type ExploreProgress, type Graph, type GraphOptions } from './graph.ts';
+import { randomSearch } from './random.ts';
+import { meets, type CheckReport, type OperatorAnswer, type PropertyResult } from './report.ts';
+
+export interface CheckOptions {
+  maxStates?: number;
+  maxDepth?: number;
+  model?: Model;
+  /** Builds the graph of one alphabet; the fast explorer by default. */
+  explore?: (topology: Topology, options: GraphOptions) => Graph;
+  onProgress?: (progress: ExploreProgress) => void;
+  /** Seed of the random runs past the bound. */
+  seed?: number;
+  /** Random runs per undecided property past the bound. */
+  randomRuns?: number;
+}
+
+export const DEFAULT_MAX_STATES = 500_000;
+
+interface Found {
+  trace: KpmEvent[];
+  message: string;
+}
+
+type SearchPlan = Plan & { check: Extract<Check, { kind: 'search' }> };
+
+export function runCheck(topology: Topology, options: CheckOptions = {}): CheckReport {
+  const started = performance.now();
+  const graphOptions = {
+    maxStates: options.maxStates ?? DEFAULT_MAX_STATES,
+    maxDepth: options.maxDepth ?? Infinity,
+    model: options.model ?? productionModel,
+  };
+  const build = options.explore ?? directGraph;
+  const graphs = new Map<AlphabetName, Graph>();
+  const graph = (alphabet: AlphabetName) => {
+    let g = graphs.get(alphabet);
+    if (!g)
+      graphs.set(
+        alphabet,
+        (g = build(topology, { ...graphOptions, alphabet, onProgress: options.onProgress })),
+      );
+    return g;
+  };
+  const all = plans(topology);
+  const full = graph('all');
+  const found = new Map<Plan, Found | null>();
+  const searches = all.filter((p): p is SearchPlan => p.check?.kind === 'search');
+  for (const alphabet of new Set(searches.map((p) => p.check.alphabet))) {
+    const group = searches.filter((p) => p.check.alphabet === alphabet);
+    for (const [plan, f] of searchGraph(graph(alphabet), group)) found.set(plan, f);
+  }
+  const results = all.map((plan) => decide(topology, plan, found, graph, graphOptions));
+  const random = results.some((r) => r.result === 'bounded')
+    ? beyondTheBound(topology, all, results, options.seed ?? 1, options.randomRuns ?? 200, graphOptions.model)
+    : undefined;
+  return {
+    topology: topology.name,
+    complete: full.complete,
+    states: full.states,
+    transitions: full.transitions,
+    depth: full.depth,
+    elapsedMs: performance.now() - started,
+    properties: results,
+    operator: operatorAnswers(topology, graph('outagesAndReboots')),
+    ...(random ? { random } : {}),
+  };
+}
+
+/**
+ * Random runs for every property the bounded exploration left undecided; a counterexample found
+ * this way replaces `bounded`. Also reports how much of each statechart the runs exercised.
+ */
+function beyondTheBound(
+  topology: Topology,
+  all: Plan[],
+  results: PropertyResult[],
+  seed: number,
+  runs: number,
+  model: Model,
+): NonNullable<CheckReport['random']> {
+  const recorder = new CoverageRecorder(model);
+  recorder.record(() => {
+    results.forEach((result, i) => {
+      if (result.result !== 'bounded') return;
+      const found = randomSearch(topology, all[i], { seed, runs, model });
+      if (found === null) {
+        result.evidence += `; no counterexample in ${runs} random runs (seed ${seed})`;
+        return;
+      }
+      const decided = resultOf(result, all[i], { found, complete: false, states: result.states });
+      results[i] = { ...decided, method: 'random' };
+    });
+  });
+  return { seed, runs, coverage: recorder.coverage() };
+}
+
+function decide(
+  topology: Topology,
+  plan: Plan,
+  found: Map<Plan, Found | null>,
+  graph: (a: AlphabetName) => Graph,
+  limits: { maxStates: number; model: Model },
+): PropertyResult {
+  const base = {
+    id: plan.id,
+    subject: plan.subject,
+    statement: propertyInfo(plan.id).statement,
+    expected: plan.expected,
+  };
+  const check = plan.check;
+  if (check === null) {
+    return {
+      ...base,
+      result: 'not-applicable',
+      asExpected: plan.expected === 'not-applicable',
+      trace: null,
+      evidence: 'nothing on this site that the property speaks of',
+      states: 0,
+      method: 'none',
+    };
+  }
+  let outcome: { found: Found | null; complete: boolean; states: number };
+  if (check.kind === 'search') {
+    const g = graph(check.alphabet);
+    outcome = { found: found.get(plan) ?? null, complete: g.complete, states: g.states };
+  } else if (check.kind === 'differential') {
+    const d = exploreDifferential(check, limits, limits.model);
+    outcome = { found: d.counterexample, complete: d.complete, states: d.pairs };
+  } else {
+    const g = graph('all');
+    outcome = { found: recoveryOnGraph(topology, g), complete: g.complete, states: g.states };
+  }
+  return resultOf(base, plan, outcome);
+}
+
+function resultOf(
+  base: Pick<PropertyResult, 'id' | 'subject' | 'statement' | 'expected'>,
+  plan: Plan,
+  { found, complete, states }: { found: Found | null; complete: boolean; states: number },
+): PropertyResult {
+  const result = found ? 'counterexample' : complete ? 'holds' : 'bounded';
+  let evidence: string;
+  if (found) {
+    evidence = `${found.message} after ${found.trace.length} step${found.trace.length === 1 ? '' : 's'}`;
+    if (plan.minimalLength !== undefined && found.trace.length !== plan.minimalLength) {
+      evidence += ` (the spec expects ${plan.minimalLength})`;
+    }
+  } else {
+    evidence = complete
+      ? `no counterexample in ${states} states`
+      : `none found in ${states} states (bounded)`;
+  }
+  const lengthOk = !found || plan.minimalLength === undefined || found.trace.length === plan.minimalLength;
+  return {
+    ...base,
+    result,
+    asExpected: meets(plan.expected, result) && lengthOk,
+    trace: found?.trace ?? null,
+    evidence,
+    states,
+    method: 'exhaustive',
+  };
+}
+
+/**
+ * The shortest bad state or step of each plan on one graph. States come in BFS order, so the first
+ * bad state is a shortest one; a bad step out of a state at depth d gives a trace of d + 1 events.
+ */
+function searchGraph(g: Graph, group: SearchPlan[]): Map<Plan, Found | null> {
+  const observed: ObservedState[] = [];
+  const obs = (id: number) => (observed[id] ??= observe(g.world(id)));
+  const best = new Map<Plan, { depth: number; make: () => Found }>();
+  for (let id = 0; id < g.states; id++) {
+    for (const plan of group) {
+      if (!plan.check.state || best.has(plan)) continue;
+      const message = plan.check.state(obs(id));
+      if (message) best.set(plan, { depth: g.depthOf(id), make: () => ({ trace: g.traceTo(id), message }) });
+    }
+  }
+  const stepping = group.filter((p) => p.check.step);
+  if (stepping.length > 0) {
+    g.forEachTransition((from, event, to) => {
+      for (const plan of stepping) {
+        const depth = g.depthOf(from) + 1;
+        const known = best.get(plan);
+        if (known && known.depth <= depth) continue;
+        const message = plan.check.step?.(obs(from), event, obs(to));
+        if (message) best.set(plan, { depth, make: () => ({ trace: [...g.traceTo(from), event], message }) });
+      }
+    });
+  }
+  return new Map(group.map((plan) => [plan, best.get(plan)?.make() ?? null]));
+}
+
+/**
+ * LV-01 on every explored state. Recovery brings every shared service back, so what it achieves on
+ * a host depends on that host's own state (its observation and its VMs') only: it is computed once
+ * per distinct host state.
+ */
+function recoveryOnGraph(topology: Topology, g: Graph): Found | null {
+  const initial = observe(g.world(0));
+  const known = new Map<string, string[]>();
+  const hosts = topology.hosts.map((h) => h.id);
+  for (let id = 0; id < g.states; id++) {
+    const state = observe(g.world(id));
+    const keys = hosts.map((h) => hostKey(topology, state, h));
+    if (keys.some((k) => !known.has(k))) {
+      const shortfall = recoveryShortfall(g.world(id), initial);
+      hosts.forEach((h, i) =>
+        known.set(
+          keys[i],
+          shortfall.filter((s) => s.host === h).map((s) => s.message),
+        ),
+      );
+    }
+    const messages = keys.flatMap((k) => known.get(k) ?? []);
+    if (messages.length > 0) return { trace: g.traceTo(id), message: messages.join('; ') };
+  }
+  return null;
+}
+
+/** A host's own part of a state: its observation and its VMs'. */
+function hostKey(topology: Topology, state: ObservedState, host: string): string {
+  const vms = topology.vms.filter((vm) => vm.host === host).map((vm) => state.vms[vm.id]);
+  return host + JSON.stringify(state.hosts[host]) + JSON.stringify(vms);
+}
+
+/** Section 5, the operator's question: the shortest outages and reboots that leave a running VM down. */
+function operatorAnswers(topology: Topology, g: Graph): OperatorAnswer[] {
+  const initial = observe(g.world(0));
+  const running = topology.vms.filter((vm) => initial.vms[vm.id].power === 'on');
+  const answers = new Map<string, KpmEvent[]>();
+  for (let id = 0; id < g.states && answers.size < running.length; id++) {
+    const state = observe(g.world(id));
+    for (const vm of running) {
+      if (!answers.has(vm.id) && state.vms[vm.id].power !== 'on') answers.set(vm.id, g.traceTo(id));
+    }
+  }
+  return running.map((vm) => ({ vm: vm.id, trace: answers.get(vm.id) ?? null, complete: g.complete }));
+}
