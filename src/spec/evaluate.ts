@@ -82,7 +82,7 @@ function recoveryTrace(topology: Topology, events: readonly KpmEvent[], model?: 
   for (let i = 0; i <= events.length; i++) {
     if (i > 0) world = step(world, events[i - 1]).world;
     const shortfall = recoveryShortfall(world, initial);
-    if (shortfall.length > 0) return { at: i, message: shortfall.join('; ') };
+    if (shortfall.length > 0) return { at: i, message: shortfall.map((s) => s.message).join('; ') };
   }
   return null;
 }

@@ -29,14 +29,20 @@ export function recover(world: World, initial: ObservedState): World {
   return [...recoveryEvents(topology), ...powerOn].reduce((w, e) => step(w, e).world, world);
 }
 
+export interface Shortfall {
+  /** The host the shortfall is on (the VM's host, or the disk group's). */
+  host: string;
+  message: string;
+}
+
 /** What the recovered state lacks compared with the steady initial state; empty when LV-01 holds here. */
-export function recoveryShortfall(world: World, initial: ObservedState): string[] {
+export function recoveryShortfall(world: World, initial: ObservedState): Shortfall[] {
   const after = observe(recover(world, initial));
-  const vms = Object.keys(initial.vms)
-    .filter((id) => initial.vms[id].power === 'on' && after.vms[id].power !== 'on')
-    .map((id) => `${id} does not run again`);
+  const vms = world.topology.vms
+    .filter((vm) => initial.vms[vm.id].power === 'on' && after.vms[vm.id].power !== 'on')
+    .map((vm) => ({ host: vm.host, message: `${vm.id} does not run again` }));
   const disks = Object.keys(initial.hosts)
     .filter((h) => initial.hosts[h].vsan === 'mounted' && after.hosts[h].vsan !== 'mounted')
-    .map((h) => `the disk group of ${h} does not mount again`);
+    .map((h) => ({ host: h, message: `the disk group of ${h} does not mount again` }));
   return [...vms, ...disks];
 }
