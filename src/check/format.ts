@@ -25,11 +25,13 @@ export function formatReport(report: CheckReport, topology: Topology, options: F
     ...table(report.properties, paint),
     ...traces(report, topology, options, paint),
     ...operator(report, paint),
+    ...coverage(report, paint),
     '',
     summary(report, paint),
   ];
 }
 
+/** The verdict table: one row per property and subject, the statement under each property's first row. */
 function table(results: PropertyResult[], paint: Paint): string[] {
   const rows = results.map((r) => [
     r.id,
@@ -37,22 +39,38 @@ function table(results: PropertyResult[], paint: Paint): string[] {
     r.expected,
     r.result,
     r.asExpected ? 'yes' : 'NO',
+    String(r.states),
     r.evidence,
   ]);
-  const header = ['ID', 'subject', 'expected', 'result', 'as expected', 'evidence'];
+  const header = ['ID', 'subject', 'expected', 'result', 'as expected', 'states', 'evidence'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
   const line = (cells: string[]) =>
     cells
-      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i])))
+      .map((c, i) => (i === cells.length - 1 ? c : i === 5 ? c.padStart(widths[i]) : c.padEnd(widths[i])))
       .join('  ')
       .trimEnd();
-  return [
-    paint.faint(line(header)),
-    ...rows.map((row, i) => {
-      const text = line(row);
-      return results[i].asExpected ? text : paint.bad(text);
-    }),
-  ];
+  const out = [paint.faint(line(header))];
+  results.forEach((r, i) => {
+    if (i === 0 || results[i - 1].id !== r.id) out.push(paint.faint(`  ${r.statement}`));
+    const text = line(rows[i]);
+    out.push(r.asExpected ? text : paint.bad(text));
+  });
+  return out;
+}
+
+/** Past the bound: how much of each statechart the random runs exercised. */
+function coverage(report: CheckReport, paint: Paint): string[] {
+  if (!report.random) return [];
+  const { seed, runs, coverage } = report.random;
+  const out = ['', paint.subject(`Random runs past the bound: ${runs} per undecided property, seed ${seed}`)];
+  for (const [machine, c] of Object.entries(coverage.machines)) {
+    const states = c.states.length + c.missedStates.length;
+    const missed = c.missedStates.length > 0 ? ` (never: ${c.missedStates.join(', ')})` : '';
+    out.push(
+      `  ${machine}: states ${c.states.length}/${states}, handlers ${c.transitions}/${c.transitionsDeclared}${missed}`,
+    );
+  }
+  return out;
 }
 
 function traces(report: CheckReport, topology: Topology, options: FormatOptions, paint: Paint): string[] {

@@ -4,6 +4,8 @@
 import type { Model } from '../../models/index.ts';
 import type { KpmEvent } from '../events.ts';
 import { exploreDirect } from '../explore/direct.ts';
+import { explore } from '../explore/explorer.ts';
+import type { ObservedState } from '../world/observation.ts';
 import { inAlphabet, type AlphabetName } from '../spec/alphabets.ts';
 import type { Topology } from '../topology/types.ts';
 import { stateKey } from '../world/observe.ts';
@@ -17,6 +19,8 @@ export interface Graph {
   /** BFS distance from the initial state; ids are in BFS order, 0 is the initial state. */
   depthOf(id: number): number;
   world(id: number): World;
+  /** `observe(world(id))`, where the explorer has a cheaper way to it. */
+  observed?(id: number): ObservedState;
   /** A shortest trace from the initial state to the state. */
   traceTo(id: number): KpmEvent[];
   /** Every applied step out of an expanded state, in BFS order of `from`. */
@@ -70,6 +74,46 @@ export function directGraph(topology: Topology, options: GraphOptions): Graph {
           if (to !== undefined) fn(from, event, to);
         }
       }
+    },
+  };
+}
+
+/**
+ * The fast explorer (src/explore) as a Graph. No symmetry reduction: the properties name their
+ * subjects (this VM, that host), so states must stay concrete.
+ */
+export function packedGraph(topology: Topology, options: GraphOptions): Graph {
+  const started = performance.now();
+  const x = explore(
+    topology,
+    {
+      alphabet: (e) => inAlphabet(options.alphabet, e),
+      maxStates: options.maxStates,
+      maxDepth: options.maxDepth,
+      symmetry: false,
+      onProgress: (p) =>
+        options.onProgress?.({
+          ...p,
+          phase: options.alphabet,
+          maxStates: options.maxStates,
+          elapsedMs: performance.now() - started,
+        }),
+    },
+    options.model,
+  );
+  return {
+    complete: x.complete,
+    states: x.states,
+    transitions: x.transitions,
+    depth: x.depth,
+    depthOf: (id) => x.depthOf(id),
+    world: (id) => x.world(id),
+    observed: (id) => x.observed(id),
+    traceTo: (id) => x.traceTo(id),
+    forEachTransition(fn) {
+      x.forEachTransition((from, event, to, applied) => {
+        if (applied && to >= 0) fn(from, event, to);
+      });
     },
   };
 }

@@ -13,7 +13,7 @@ import type { ObservedState } from '../world/observation.ts';
 import { observe } from '../world/observe.ts';
 import { exploreDifferential } from './differential.ts';
 import { CoverageRecorder } from './coverage.ts';
-import { directGraph, type ExploreProgress, type Graph, type GraphOptions } from './graph.ts';
+import { packedGraph, type ExploreProgress, type Graph, type GraphOptions } from './graph.ts';
 import { randomSearch } from './random.ts';
 import { meets, type CheckReport, type OperatorAnswer, type PropertyResult } from './report.ts';
 
@@ -46,7 +46,7 @@ export function runCheck(topology: Topology, options: CheckOptions = {}): CheckR
     maxDepth: options.maxDepth ?? Infinity,
     model: options.model ?? productionModel,
   };
-  const build = options.explore ?? directGraph;
+  const build = options.explore ?? packedGraph;
   const graphs = new Map<AlphabetName, Graph>();
   const graph = (alphabet: AlphabetName) => {
     let g = graphs.get(alphabet);
@@ -220,7 +220,7 @@ function resultOf(
  */
 function searchGraph(g: Graph, group: SearchPlan[]): Map<Plan, Found | null> {
   const observed: ObservedState[] = [];
-  const obs = (id: number) => (observed[id] ??= observe(g.world(id)));
+  const obs = (id: number) => (observed[id] ??= observedOf(g, id));
   const best = new Map<Plan, { depth: number; make: () => Found }>();
   for (let id = 0; id < g.states; id++) {
     for (const plan of group) {
@@ -250,11 +250,11 @@ function searchGraph(g: Graph, group: SearchPlan[]): Map<Plan, Found | null> {
  * per distinct host state.
  */
 function recoveryOnGraph(topology: Topology, g: Graph): Found | null {
-  const initial = observe(g.world(0));
+  const initial = observedOf(g, 0);
   const known = new Map<string, string[]>();
   const hosts = topology.hosts.map((h) => h.id);
   for (let id = 0; id < g.states; id++) {
-    const state = observe(g.world(id));
+    const state = observedOf(g, id);
     const keys = hosts.map((h) => hostKey(topology, state, h));
     if (keys.some((k) => !known.has(k))) {
       const shortfall = recoveryShortfall(g.world(id), initial);
@@ -279,14 +279,18 @@ function hostKey(topology: Topology, state: ObservedState, host: string): string
 
 /** Section 5, the operator's question: the shortest outages and reboots that leave a running VM down. */
 function operatorAnswers(topology: Topology, g: Graph): OperatorAnswer[] {
-  const initial = observe(g.world(0));
+  const initial = observedOf(g, 0);
   const running = topology.vms.filter((vm) => initial.vms[vm.id].power === 'on');
   const answers = new Map<string, KpmEvent[]>();
   for (let id = 0; id < g.states && answers.size < running.length; id++) {
-    const state = observe(g.world(id));
+    const state = observedOf(g, id);
     for (const vm of running) {
       if (!answers.has(vm.id) && state.vms[vm.id].power !== 'on') answers.set(vm.id, g.traceTo(id));
     }
   }
   return running.map((vm) => ({ vm: vm.id, trace: answers.get(vm.id) ?? null, complete: g.complete }));
+}
+
+function observedOf(g: Graph, id: number): ObservedState {
+  return g.observed?.(id) ?? observe(g.world(id));
 }

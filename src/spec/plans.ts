@@ -59,20 +59,19 @@ export function plans(topology: Topology): Plan[] {
 
 function securityPlans(site: Site): Plan[] {
   const hosts = [...site.hosts.keys()];
+  // The SEC plans share one evaluation per state and per step (the same objects come back).
+  const states = lastOf((s: ObservedState) => hosts.flatMap((h) => hostStateViolations(site, s, h)));
+  const steps = lastOf((b: ObservedState, e: KpmEvent, a: ObservedState) =>
+    hosts.flatMap((h) => hostStepViolations(site, b, e, a, h)),
+  );
   const stateOf =
     (id: PropertyId): StateCheck =>
     (s) =>
-      first(
-        hosts.flatMap((h) => hostStateViolations(site, s, h)),
-        id,
-      );
+      first(states(s), id);
   const stepOf =
     (id: PropertyId): StepCheck =>
     (b, e, a) =>
-      first(
-        hosts.flatMap((h) => hostStepViolations(site, b, e, a, h)),
-        id,
-      );
+      first(steps(b, e, a), id);
   const search = (id: PropertyId, withStep: boolean): Plan => ({
     id,
     subject: null,
@@ -91,6 +90,19 @@ function securityPlans(site: Site): Plan[] {
     tpmOnlyTarget ? search('SEC-06', false) : notApplicable('SEC-06'),
     trusted ? search('SEC-07', true) : notApplicable('SEC-07'),
   ];
+}
+
+/** Remembers the last call: several plans ask the same question of the same state in a row. */
+function lastOf<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
+  let lastArgs: A | null = null;
+  let lastResult: R;
+  return (...args: A) => {
+    if (lastArgs === null || args.some((a, i) => a !== (lastArgs as A)[i])) {
+      lastResult = fn(...args);
+      lastArgs = args;
+    }
+    return lastResult;
+  };
 }
 
 function first(violations: Violation[], id: PropertyId): string | null {

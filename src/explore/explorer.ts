@@ -1,0 +1,299 @@
+/**
+ * The exhaustive explorer of `kpm check`: every state reachable from the steady initial state over
+ * an alphabet, breadth-first, so that the first state (or step) found with a property is at the end
+ * of a shortest trace. See packed.ts for the search, tables.ts for how successors are derived from
+ * the statecharts, host-checks.ts for the memoised per-host checks.
+ *
+ * Symmetry (on by default): hosts of identical configuration (groups.ts) that the alphabet treats
+ * alike are interchangeable, and the search keeps one state per orbit (a canonical arrangement).
+ * Everything that names states by id (`states`, `forEachState`, `world`, `findFirst`...) then sees
+ * canonical representatives only. A whole-state predicate (`findFirst`, `findFirstObserved`,
+ * `findFirstStep`) is then only right if it gives the same answer for every arrangement of
+ * interchangeable hosts: those methods refuse to run on a symmetric exploration unless the caller
+ * says so (`{ symmetric: true }`); otherwise explore with `symmetry: false`. The host checks
+ * (`findHostState`, `findHostStep`) are exact either way, and the cheapest: use them for properties
+ * of the form "on every host, ...". Traces are always concrete and replay through `step()` to the
+ * state they claim.
+ */
+import { productionModel, type Model } from '../../models/index.ts';
+import type { KpmEvent } from '../events.ts';
+import type { Topology } from '../topology/types.ts';
+import type { ObservedState } from '../world/observation.ts';
+import type { World } from '../world/world.ts';
+import type { Alphabet } from './alphabet.ts';
+import type { Bounds } from './direct.ts';
+import {
+  HostChecks,
+  type HostCheckOptions,
+  type HostFinding,
+  type HostStateCheck,
+  type HostStateCheckOptions,
+  type HostStepCheck,
+} from './host-checks.ts';
+import { Observations } from './observed.ts';
+import { PackedSearch, type Progress } from './packed.ts';
+import { tablesFor, type Tables } from './tables.ts';
+
+export type { Progress } from './packed.ts';
+export type { HostFinding, HostStateCheck, HostStepCheck } from './host-checks.ts';
+
+export interface ExploreOptions extends Bounds {
+  /** The events the search may use (alphabet.ts: `ALPHABETS`); every instance by default. */
+  alphabet?: Alphabet;
+  /** Keep one state per orbit of interchangeable hosts (default true). */
+  symmetry?: boolean;
+  /** Called every 65,536 expanded states. */
+  onProgress?: (p: Progress) => void;
+}
+
+/**
+ * `symmetric: true`: the predicate gives the same answer whichever of two interchangeable hosts
+ * is which, so checking one arrangement per orbit is enough.
+ */
+export interface PredicateSymmetry {
+  symmetric?: boolean;
+}
+
+export interface StepFinding {
+  /** The step's source state. */
+  from: number;
+  event: KpmEvent;
+  message: string;
+  /** A shortest trace ending with the step. */
+  trace: KpmEvent[];
+}
+
+export interface Exploration {
+  /** False when `maxStates` or `maxDepth` stopped the search before the fixpoint. */
+  readonly complete: boolean;
+  /** Distinct states (orbits, with symmetry); ids are 0..states-1 in BFS order, 0 the initial state. */
+  readonly states: number;
+  /** Applied steps out of expanded states (self-loops included, refused steps not). */
+  readonly transitions: number;
+  /** Greatest BFS depth reached. */
+  readonly depth: number;
+  /** Whether some hosts were explored as interchangeable. */
+  readonly symmetric: boolean;
+  /** The alphabet's event instances, in alphabet.ts order. */
+  readonly events: readonly KpmEvent[];
+  depthOf(id: number): number;
+  /** The world of state `id` (decoded from the tables; composed on each call). */
+  world(id: number): World;
+  /** `observe(world(id))`, assembled from memoised frozen pieces, much cheaper than `world`. */
+  observed(id: number): ObservedState;
+  /** Every reachable state once, in BFS order, with its world decoded on demand. */
+  forEachState(fn: (id: number, world: () => World) => void): void;
+  /** A shortest concrete trace from the initial state to state `id`. */
+  traceTo(id: number): KpmEvent[];
+  /**
+   * Every alphabet event from every expanded state (every state of a complete exploration; a bound
+   * leaves the last ones unexpanded), in BFS order of `from`, streamed: `to` is the successor's id
+   * (`from` when refused). `event` applies to `world(from)`; with symmetry `to` is the successor's
+   * canonical representative. The applied ones number `transitions` (of a complete exploration).
+   */
+  forEachTransition(fn: (from: number, event: KpmEvent, to: number, applied: boolean) => void): void;
+  /** The first state in BFS order (so with a shortest trace) whose world satisfies `pred`. */
+  findFirst(pred: (world: World) => boolean, assume?: PredicateSymmetry): number | null;
+  /** As `findFirst`, on observations (much cheaper: no XState, memoised pieces). */
+  findFirstObserved(pred: (state: ObservedState) => boolean, assume?: PredicateSymmetry): number | null;
+  /** The first applied step out of an expanded state (of least depth) that `check` rejects. */
+  findFirstStep(
+    check: (before: ObservedState, event: KpmEvent, after: ObservedState) => string | null,
+    assume?: PredicateSymmetry,
+  ): StepFinding | null;
+  /** The first state where a host fails `check` (memoised per host, services and block). */
+  findHostState(check: HostStateCheck, options?: HostStateCheckOptions): HostFinding | null;
+  /**
+   * The first applied step out of an expanded state where a host fails `check` (memoised per host,
+   * services, block, event).
+   */
+  findHostStep(check: HostStepCheck, options?: HostCheckOptions): HostFinding | null;
+  /**
+   * The packed form of state `id`, for callers' own memoisation: the services index and one block
+   * index per host (topology order). Hosts of one configuration share one block numbering; `view`
+   * renders a block on a given host.
+   */
+  packed(id: number): { services: number; blocks: number[] };
+  /** The observation restricted to the services and one host holding a block (host-checks.ts). */
+  view(host: string, services: number, block: number): ObservedState;
+  /** Sizes, for reports and the bench. */
+  stats(): ExplorationStats;
+}
+
+export interface ExplorationStats {
+  /** `step()` calls made to fill the tables (shared by every exploration of the same tables). */
+  tableSteps: number;
+  servicesStates: number;
+  /** Distinct blocks per table group (hosts of one configuration share their blocks). */
+  blocksPerGroup: number[];
+  /** Bytes of the visited set. */
+  bytes: number;
+}
+
+const everything: Alphabet = () => true;
+
+export function explore(
+  topology: Topology,
+  options: ExploreOptions = {},
+  model: Model = productionModel,
+): Exploration {
+  const tables = tablesFor(topology, model);
+  const search = new PackedSearch(tables, {
+    alphabet: options.alphabet ?? everything,
+    symmetry: options.symmetry ?? true,
+    capacity: Math.min(options.maxStates ?? 0, 1 << 20) || undefined,
+  });
+  return new PackedExploration(search.run(options));
+}
+
+class PackedExploration implements Exploration {
+  private readonly tables: Tables;
+  private readonly observations: Observations;
+  private readonly checks: HostChecks;
+  private readonly words: Uint32Array;
+
+  constructor(private readonly search: PackedSearch) {
+    this.tables = search.tables;
+    this.observations = new Observations(search.tables, search.slots.slotOfHost);
+    this.checks = new HostChecks(search, this.observations);
+    this.words = new Uint32Array(search.F);
+  }
+
+  get complete() {
+    return this.search.complete;
+  }
+  get states() {
+    return this.search.set.count;
+  }
+  get transitions() {
+    return this.search.transitions;
+  }
+  get depth() {
+    return this.search.depth;
+  }
+  get symmetric() {
+    return this.search.slots.symmetric;
+  }
+  get events() {
+    return this.search.dispatch.events;
+  }
+
+  depthOf(id: number): number {
+    this.checkId(id);
+    return this.search.depthOf(id);
+  }
+
+  world(id: number): World {
+    this.checkId(id);
+    const fields = this.search.set.read(id, this.words);
+    const slotOfHost = this.search.slots.slotOfHost;
+    return this.tables.world(fields[0], (h) => fields[1 + slotOfHost[h]]);
+  }
+
+  observed(id: number): ObservedState {
+    this.checkId(id);
+    return this.observations.state(this.search.set.read(id, this.words));
+  }
+
+  forEachState(fn: (id: number, world: () => World) => void): void {
+    for (let id = 0; id < this.states; id++) fn(id, () => this.world(id));
+  }
+
+  traceTo(id: number): KpmEvent[] {
+    this.checkId(id);
+    return this.search.traceTo(id);
+  }
+
+  forEachTransition(fn: (from: number, event: KpmEvent, to: number, applied: boolean) => void): void {
+    const { search } = this;
+    const from = new Uint32Array(search.F);
+    const next = new Uint32Array(search.F);
+    const events = search.dispatch.events;
+    for (let id = 0; id < this.states && search.expanded(id); id++) {
+      search.set.read(id, from);
+      for (let e = 0; e < events.length; e++) {
+        if (search.successor(from, e, next)) fn(id, events[e], search.set.find(next), true);
+        else fn(id, events[e], id, false);
+      }
+    }
+  }
+
+  findFirst(pred: (world: World) => boolean, assume?: PredicateSymmetry): number | null {
+    this.checkSymmetry(assume);
+    for (let id = 0; id < this.states; id++) if (pred(this.world(id))) return id;
+    return null;
+  }
+
+  findFirstObserved(pred: (state: ObservedState) => boolean, assume?: PredicateSymmetry): number | null {
+    this.checkSymmetry(assume);
+    for (let id = 0; id < this.states; id++) if (pred(this.observed(id))) return id;
+    return null;
+  }
+
+  findFirstStep(
+    check: (before: ObservedState, event: KpmEvent, after: ObservedState) => string | null,
+    assume?: PredicateSymmetry,
+  ): StepFinding | null {
+    this.checkSymmetry(assume);
+    const { search } = this;
+    const from = new Uint32Array(search.F);
+    const next = new Uint32Array(search.F);
+    const events = search.dispatch.events;
+    for (let id = 0; id < this.states && search.expanded(id); id++) {
+      search.set.read(id, from);
+      const before = this.observations.state(from);
+      for (let e = 0; e < events.length; e++) {
+        // The raw successor: the event's effect on world(id), before any reordering of hosts.
+        if (!search.rawSuccessor(from, e, next)) continue;
+        const message = check(before, events[e], this.observations.state(next));
+        if (message !== null)
+          return { from: id, event: events[e], message, trace: [...this.traceTo(id), events[e]] };
+      }
+    }
+    return null;
+  }
+
+  findHostState(check: HostStateCheck, options?: HostStateCheckOptions): HostFinding | null {
+    return this.checks.findState(check, options);
+  }
+
+  findHostStep(check: HostStepCheck, options?: HostCheckOptions): HostFinding | null {
+    return this.checks.findStep(check, options);
+  }
+
+  packed(id: number): { services: number; blocks: number[] } {
+    this.checkId(id);
+    const words = this.search.set.read(id, this.words);
+    const slotOfHost = this.search.slots.slotOfHost;
+    return { services: words[0], blocks: slotOfHost.map((slot) => words[1 + slot]) };
+  }
+
+  view(host: string, services: number, block: number): ObservedState {
+    const h = this.tables.site.topology.hosts.findIndex((x) => x.id === host);
+    if (h < 0) throw new Error(`unknown host ${JSON.stringify(host)}`);
+    return this.observations.view(h, services, block);
+  }
+
+  stats(): ExplorationStats {
+    return {
+      tableSteps: this.tables.steps,
+      servicesStates: this.tables.services.length,
+      blocksPerGroup: this.tables.blocks.map((b) => b.length),
+      bytes: this.search.set.bytes(),
+    };
+  }
+
+  private checkSymmetry(assume: PredicateSymmetry | undefined): void {
+    if (this.symmetric && !assume?.symmetric) {
+      throw new Error(
+        'this exploration keeps one arrangement of interchangeable hosts per state: pass ' +
+          '{ symmetric: true } if the predicate does not care which host is which, or explore with ' +
+          'symmetry: false, or use findHostState/findHostStep',
+      );
+    }
+  }
+
+  private checkId(id: number): void {
+    if (!Number.isInteger(id) || id < 0 || id >= this.states) throw new RangeError(`no state ${id}`);
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * Observations of packed states, assembled from pieces computed once: one per services state and
+ * one per (host, block). Each piece comes from `observe()` itself on a composed world, so an
+ * assembled observation is exactly what `observe(world)` gives, without XState on the way.
+ * Pieces are frozen and shared between observations: callers must not (and cannot) change them.
+ */
+import type { ObservedHost, ObservedState, ObservedVm } from '../world/observation.ts';
+import { observe } from '../world/observe.ts';
+import { compose } from './blocks.ts';
+import type { Tables } from './tables.ts';
+
+interface HostPiece {
+  host: ObservedHost;
+  /** The host's VMs, in `site.vmsOnHost` order. */
+  vms: ObservedVm[];
+}
+
+type ServicesPiece = Pick<ObservedState, 'vcenter' | 'providers'>;
+
+export class Observations {
+  private readonly servicesPieces: ServicesPiece[] = [];
+  /** Per host (topology order), per block of its group. */
+  private readonly hostPieces: HostPiece[][];
+  private readonly hostIds: string[];
+  /** Each VM of the topology, in topology order: its host's index and its position there. */
+  private readonly vmOrder: { id: string; host: number; k: number }[];
+  private readonly vmIds: string[][];
+
+  constructor(
+    private readonly tables: Tables,
+    /** Where each host's block is in a state's fields: field 1 + slotOfHost[h]. */
+    private readonly slotOfHost: readonly number[],
+  ) {
+    const { topology } = tables.site;
+    this.hostIds = topology.hosts.map((h) => h.id);
+    this.hostPieces = topology.hosts.map(() => []);
+    this.vmIds = topology.hosts.map((h) => (tables.site.vmsOnHost.get(h.id) ?? []).map((vm) => vm.id));
+    const hostIndex = new Map(this.hostIds.map((id, h) => [id, h]));
+    this.vmOrder = topology.vms.map((vm) => {
+      const h = hostIndex.get(vm.host) as number;
+      return { id: vm.id, host: h, k: this.vmIds[h].indexOf(vm.id) };
+    });
+  }
+
+  services(s: number): ServicesPiece {
+    let piece = this.servicesPieces[s];
+    if (piece === undefined) {
+      const t = this.tables;
+      const { vcenter, providers } = observe(compose(t.site, t.template, t.services[s], []));
+      piece = deepFreeze({ vcenter, providers });
+      this.servicesPieces[s] = piece;
+    }
+    return piece;
+  }
+
+  /** Host `h` (topology index) holding block `b` of its table group. */
+  host(h: number, b: number): HostPiece {
+    let piece = this.hostPieces[h][b];
+    if (piece === undefined) {
+      const t = this.tables;
+      const id = this.hostIds[h];
+      const world = compose(t.site, t.template, t.services[0], [[id, t.blockOn(h, b)]]);
+      const observed = observe(world);
+      piece = deepFreeze({ host: observed.hosts[id], vms: this.vmIds[h].map((vm) => observed.vms[vm]) });
+      this.hostPieces[h][b] = piece;
+    }
+    return piece;
+  }
+
+  /** `observe(world)` of the state with these fields, assembled from pieces. */
+  state(fields: ArrayLike<number>): ObservedState {
+    const pieces = this.hostIds.map((_, h) => this.host(h, fields[1 + this.slotOfHost[h]]));
+    const hosts: Record<string, ObservedHost> = {};
+    this.hostIds.forEach((id, h) => (hosts[id] = pieces[h].host));
+    const vms: Record<string, ObservedVm> = {};
+    for (const vm of this.vmOrder) vms[vm.id] = pieces[vm.host].vms[vm.k];
+    return { ...this.services(fields[0]), hosts, vms };
+  }
+
+  /**
+   * The observation restricted to the services and host `h` holding block `b`: `hosts` has only
+   * that host and `vms` only its VMs. What a per-host check may read.
+   */
+  view(h: number, s: number, b: number): ObservedState {
+    const piece = this.host(h, b);
+    const vms: Record<string, ObservedVm> = {};
+    this.vmIds[h].forEach((id, k) => (vms[id] = piece.vms[k]));
+    return { ...this.services(s), hosts: { [this.hostIds[h]]: piece.host }, vms };
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}

@@ -1,0 +1,295 @@
+/**
+ * The fast explorer's transition tables, filled lazily by running the real `step()`.
+ *
+ * Services states and host blocks are interned to small integers (blocks per table group of
+ * identically configured hosts, under the names of the group's representative host). Three facts of the
+ * world make the tables exact (src/world/world.ts: a host's automatic effects read only the
+ * services and its own block):
+ * - a service event maps services s to s' (or is refused), whatever the blocks: `svcNext`;
+ * - it then maps each block b to settle(s', b): `settle`;
+ * - a host-local event maps (s, b) to (s, b') or is refused, and leaves the other blocks alone: `local`.
+ * Each entry is computed once through XState (on a template world with the parts swapped in) and is
+ * an array lookup afterwards. Nothing here knows what an event does: a model variant gives other tables.
+ */
+import type { Model } from '../../models/index.ts';
+import type { KpmEvent } from '../events.ts';
+import type { Topology } from '../topology/types.ts';
+import { siteOf, type Site } from '../world/site.ts';
+import { initialWorld, step, type World } from '../world/world.ts';
+import {
+  blockKey,
+  compose,
+  readBlock,
+  readServices,
+  relabel,
+  servicesKey,
+  type Block,
+  type Services,
+} from './blocks.ts';
+import { eventLayout, tableGroups, type EventLayout, type TableGroups } from './groups.ts';
+
+/** Table entry not computed yet. */
+export const UNKNOWN = -1;
+/** Table entry: the event is refused there. */
+export const REFUSED = -2;
+
+export class Tables {
+  readonly site: Site;
+  readonly template: World;
+  readonly layout: EventLayout;
+  readonly groups: TableGroups;
+  /** Local events per group (the same list, renamed, on every host of a group). */
+  readonly localCount: number[];
+  readonly services: Services[] = [];
+  readonly blocks: Block[][];
+  /** Services capacity: the stride of the (block, services) tables. */
+  sCap: number;
+  /** [s * services events + e] → s', REFUSED or UNKNOWN. */
+  svcNext: Int32Array;
+  /** Per group: [(b * sCap + s) * localCount + l] → b', REFUSED or UNKNOWN. */
+  readonly local: Int32Array[];
+  /** Per group: [b * sCap + s'] → the block after the automatic effects under services s'. */
+  readonly settle: Int32Array[];
+  readonly initialServices: number;
+  /** Per host: its block in the initial state. */
+  readonly initialBlocks: number[];
+  /** How many times the tables called `step()`. */
+  steps = 0;
+
+  private readonly servicesIds = new Map<string, number>();
+  private readonly blockIds: Map<string, number>[];
+  /** A service transition into each services state: settle(s', b) is computed by replaying it. */
+  private svcPred: Int32Array;
+  /** Per host: its group's blocks renamed onto it, for decoding. */
+  private readonly placed: Block[][];
+  /** Closures already computed, by group and events. */
+  private readonly closed = new Set<string>();
+
+  constructor(
+    topology: Topology,
+    readonly model: Model,
+  ) {
+    this.site = siteOf(topology);
+    this.layout = eventLayout(topology);
+    this.groups = tableGroups(topology);
+    this.template = initialWorld(topology, model);
+    const { representative, groupOfHost } = this.groups;
+    this.localCount = representative.map((h) => this.layout.local[h].length);
+    this.blocks = representative.map(() => []);
+    this.blockIds = representative.map(() => new Map());
+    this.placed = topology.hosts.map(() => []);
+    const keyServers = topology.providers.filter((p) => p.kind !== 'native').length;
+    this.sCap = 2 ** (1 + keyServers); // exact for the production model: each service up or down
+    this.svcNext = new Int32Array(this.sCap * this.layout.services.length).fill(UNKNOWN);
+    this.svcPred = new Int32Array(this.sCap * 2).fill(UNKNOWN);
+    this.local = representative.map(() => new Int32Array(0));
+    this.settle = representative.map(() => new Int32Array(0));
+    this.initialServices = this.internServices(readServices(this.template));
+    this.initialBlocks = topology.hosts.map((_, h) => {
+      const rep = representative[groupOfHost[h]];
+      const own = readBlock(this.site, this.template, this.hostId(h));
+      return this.internBlock(groupOfHost[h], relabel(this.site, model, own, this.host(h), this.host(rep)));
+    });
+  }
+
+  private host(h: number) {
+    return this.site.topology.hosts[h];
+  }
+
+  private hostId(h: number): string {
+    return this.site.topology.hosts[h].id;
+  }
+
+  // --- interning ---------------------------------------------------------------------------
+
+  internServices(services: Services): number {
+    const key = servicesKey(services);
+    let s = this.servicesIds.get(key);
+    if (s === undefined) {
+      s = this.services.length;
+      this.services.push(services);
+      this.servicesIds.set(key, s);
+      if (s >= this.sCap) this.growServices();
+    }
+    return s;
+  }
+
+  internBlock(g: number, block: Block): number {
+    const key = blockKey(block);
+    let b = this.blockIds[g].get(key);
+    if (b === undefined) {
+      b = this.blocks[g].length;
+      this.blocks[g].push(block);
+      this.blockIds[g].set(key, b);
+      this.ensureBlocks(g, b + 1);
+    }
+    return b;
+  }
+
+  private ensureBlocks(g: number, count: number): void {
+    const stride = this.sCap * this.localCount[g];
+    if (this.settle[g].length >= count * this.sCap) return;
+    const cap = Math.max(64, 2 * count);
+    const local = new Int32Array(cap * stride).fill(UNKNOWN);
+    local.set(this.local[g]);
+    this.local[g] = local;
+    const settle = new Int32Array(cap * this.sCap).fill(UNKNOWN);
+    settle.set(this.settle[g]);
+    this.settle[g] = settle;
+  }
+
+  /** More services states than an up/down per service (a model variant): re-lay the tables out. */
+  private growServices(): void {
+    const old = this.sCap;
+    const cap = old * 2;
+    const n = this.layout.services.length;
+    const svcNext = new Int32Array(cap * n).fill(UNKNOWN);
+    svcNext.set(this.svcNext);
+    this.svcNext = svcNext;
+    const pred = new Int32Array(cap * 2).fill(UNKNOWN);
+    pred.set(this.svcPred);
+    this.svcPred = pred;
+    for (let g = 0; g < this.local.length; g++) {
+      const L = this.localCount[g];
+      const blocks = this.settle[g].length / old;
+      const local = new Int32Array(blocks * cap * L).fill(UNKNOWN);
+      const settle = new Int32Array(blocks * cap).fill(UNKNOWN);
+      for (let b = 0; b < blocks; b++) {
+        local.set(this.local[g].subarray(b * old * L, (b + 1) * old * L), b * cap * L);
+        settle.set(this.settle[g].subarray(b * old, (b + 1) * old), b * cap);
+      }
+      this.local[g] = local;
+      this.settle[g] = settle;
+    }
+    this.sCap = cap;
+  }
+
+  // --- lookups, computed on a miss -----------------------------------------------------------
+
+  serviceNext(s: number, e: number): number {
+    const i = s * this.layout.services.length + e;
+    const known = this.svcNext[i];
+    if (known !== UNKNOWN) return known;
+    const result = this.run(compose(this.site, this.template, this.services[s], []), this.layout.services[e]);
+    const next = result === null ? REFUSED : this.internServices(readServices(result));
+    this.svcNext[s * this.layout.services.length + e] = next;
+    if (next >= 0 && this.svcPred[2 * next] === UNKNOWN) {
+      this.svcPred[2 * next] = s;
+      this.svcPred[2 * next + 1] = e;
+    }
+    return next;
+  }
+
+  localNext(g: number, s: number, b: number, l: number): number {
+    const L = this.localCount[g];
+    const known = this.local[g][(b * this.sCap + s) * L + l];
+    if (known !== UNKNOWN) return known;
+    const rep = this.groups.representative[g];
+    const world = this.placeAtRepresentative(g, s, b);
+    const result = this.run(world, this.layout.local[rep][l]);
+    let next = REFUSED;
+    if (result !== null) {
+      if (servicesKey(readServices(result)) !== servicesKey(this.services[s])) {
+        throw new Error(
+          `a host-local event changed the shared services: ${JSON.stringify(this.layout.local[rep][l])}`,
+        );
+      }
+      next = this.internBlock(g, readBlock(this.site, result, this.hostId(rep)));
+    }
+    this.local[g][(b * this.sCap + s) * L + l] = next;
+    return next;
+  }
+
+  /** The block b after the automatic effects that follow a service event into services `s2`. */
+  settled(g: number, s2: number, b: number): number {
+    const known = this.settle[g][b * this.sCap + s2];
+    if (known !== UNKNOWN) return known;
+    const s = this.svcPred[2 * s2];
+    const e = this.svcPred[2 * s2 + 1];
+    if (s === UNKNOWN) throw new Error(`no service transition into services state ${s2} is known`);
+    const result = this.run(this.placeAtRepresentative(g, s, b), this.layout.services[e]);
+    if (result === null) throw new Error('a service event was refused in one world and applied in another');
+    const rep = this.groups.representative[g];
+    const next = this.internBlock(g, readBlock(this.site, result, this.hostId(rep)));
+    this.settle[g][b * this.sCap + s2] = next;
+    return next;
+  }
+
+  private placeAtRepresentative(g: number, s: number, b: number): World {
+    const rep = this.hostId(this.groups.representative[g]);
+    return compose(this.site, this.template, this.services[s], [[rep, this.blocks[g][b]]]);
+  }
+
+  private run(world: World, event: KpmEvent): World | null {
+    this.steps++;
+    const result = step(world, event);
+    return result.outcome === 'applied' ? result.world : null;
+  }
+
+  /**
+   * Fills the tables for every (services, block) pair that group g can reach from its hosts'
+   * initial pairs with the given service and local events (indices into the layout). Returns the
+   * number of blocks the group then has, or -1 when more than `budget` pairs are reachable (the
+   * rest of the tables then fills lazily during the search).
+   */
+  close(g: number, serviceEvents: readonly number[], localEvents: readonly number[], budget: number): number {
+    const id = JSON.stringify([g, serviceEvents, localEvents]);
+    if (this.closed.has(id)) return this.blocks[g].length;
+    const seen = new Set<number>();
+    const queue: number[] = [];
+    const visit = (s: number, b: number) => {
+      const key = b * 65536 + s;
+      if (seen.has(key)) return;
+      seen.add(key);
+      queue.push(s, b);
+    };
+    this.initialBlocks.forEach((b, h) => {
+      if (this.groups.groupOfHost[h] === g) visit(this.initialServices, b);
+    });
+    for (let i = 0; i < queue.length; i += 2) {
+      if (seen.size > budget) return -1;
+      const [s, b] = [queue[i], queue[i + 1]];
+      for (const e of serviceEvents) {
+        const s2 = this.serviceNext(s, e);
+        if (s2 !== REFUSED) visit(s2, this.settled(g, s2, b));
+      }
+      for (const l of localEvents) {
+        const b2 = this.localNext(g, s, b, l);
+        if (b2 !== REFUSED) visit(s, b2);
+      }
+    }
+    this.closed.add(id);
+    return this.blocks[g].length;
+  }
+
+  // --- decoding --------------------------------------------------------------------------------
+
+  /** Block b of host h's group, with the names of host h. */
+  blockOn(h: number, b: number): Block {
+    const cached = this.placed[h][b];
+    if (cached !== undefined) return cached;
+    const g = this.groups.groupOfHost[h];
+    const rep = this.groups.representative[g];
+    const block = relabel(this.site, this.model, this.blocks[g][b], this.host(rep), this.host(h));
+    this.placed[h][b] = block;
+    return block;
+  }
+
+  /** The world with services `s` and block `blockOf(h)` on each host h (topology index). */
+  world(s: number, blockOf: (h: number) => number): World {
+    const hosts = this.site.topology.hosts;
+    const placed = hosts.map((host, h) => [host.id, this.blockOn(h, blockOf(h))] as const);
+    return compose(this.site, this.template, this.services[s], placed);
+  }
+}
+
+const cache = new WeakMap<Topology, WeakMap<Model, Tables>>();
+
+/** One set of tables per topology and model, shared by every alphabet and exploration. */
+export function tablesFor(topology: Topology, model: Model): Tables {
+  let byModel = cache.get(topology);
+  if (!byModel) cache.set(topology, (byModel = new WeakMap()));
+  let tables = byModel.get(model);
+  if (!tables) byModel.set(model, (tables = new Tables(topology, model)));
+  return tables;
+}
