@@ -13,14 +13,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { ALPHABETS } from '../src/explore/alphabet.ts';
+import { alphabet as alphabetNamed } from '../src/explore/alphabet.ts';
+import type { AlphabetName } from '../src/spec/alphabets.ts';
 import { exploreDirect } from '../src/explore/direct.ts';
 import { explore } from '../src/explore/explorer.ts';
 import { loadTopology } from '../src/topology/load.ts';
 import { DEFAULT_OPTIONS, type Topology } from '../src/topology/types.ts';
 import { syntheticSite } from './synthetic.ts';
-
-type AlphabetName = keyof typeof ALPHABETS;
 
 interface Job {
   site: string;
@@ -74,7 +73,7 @@ function siteNamed(name: string): Topology {
 /** One measurement, in this process (the child side). */
 function measure(job: Job): Measure {
   const topology = siteNamed(job.site);
-  const alphabet = ALPHABETS[job.alphabet];
+  const alphabet = alphabetNamed(job.alphabet);
   const started = performance.now();
   if (job.engine === 'direct') {
     const d = exploreDirect(topology, { alphabet, maxStates: job.maxStates });

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { assign, setup } from 'xstate';
 import { productionModel, type Model } from '../models/index.ts';
 import type { KpmEvent } from '../src/events.ts';
-import { ALPHABETS, eventInstances, type Alphabet } from '../src/explore/alphabet.ts';
+import { alphabet, eventInstances, type Alphabet } from '../src/explore/alphabet.ts';
 import { exploreDirect, type DirectExploration } from '../src/explore/direct.ts';
 import { explore, type Exploration } from '../src/explore/explorer.ts';
 import { PackedSearch } from '../src/explore/packed.ts';
@@ -133,12 +133,12 @@ interface Case {
 }
 
 const CASES: Case[] = [
-  { topology: EDGE, alphabet: ALPHABETS.all, label: 'edge, every event' },
-  { topology: EDGE, alphabet: ALPHABETS.outagesAndReboots, label: 'edge, outages and reboots' },
-  { topology: TWINS, alphabet: ALPHABETS.outagesRebootsAndPower, label: 'twins, outages, reboots, power' },
-  { topology: MIXED, alphabet: ALPHABETS.all, label: 'mixed providers, every event' },
-  { topology: OPTIONS, alphabet: ALPHABETS.all, label: 'other options, every event' },
-  { topology: U2_PAIR, alphabet: ALPHABETS.all, label: '7.0U2 pair, every event' },
+  { topology: EDGE, alphabet: alphabet('all'), label: 'edge, every event' },
+  { topology: EDGE, alphabet: alphabet('outagesAndReboots'), label: 'edge, outages and reboots' },
+  { topology: TWINS, alphabet: alphabet('outagesRebootsAndPower'), label: 'twins, outages, reboots, power' },
+  { topology: MIXED, alphabet: alphabet('all'), label: 'mixed providers, every event' },
+  { topology: OPTIONS, alphabet: alphabet('all'), label: 'other options, every event' },
+  { topology: U2_PAIR, alphabet: alphabet('all'), label: '7.0U2 pair, every event' },
 ];
 
 /** Direct explorations are slow: one per case, shared by the tests. */
@@ -317,8 +317,8 @@ describe.each(CASES)('the packed explorer on $label', (c) => {
 
 describe('symmetry', () => {
   it('groups identical hosts and shrinks the state space', () => {
-    const on = explore(TWINS, { alphabet: ALPHABETS.outagesRebootsAndPower });
-    const off = explore(TWINS, { alphabet: ALPHABETS.outagesRebootsAndPower, symmetry: false });
+    const on = explore(TWINS, { alphabet: alphabet('outagesRebootsAndPower') });
+    const off = explore(TWINS, { alphabet: alphabet('outagesRebootsAndPower'), symmetry: false });
     expect(on.symmetric).toBe(true);
     expect(on.stats().blocksPerGroup).toHaveLength(2);
     expect(on.states).toBeLessThan(off.states);
@@ -326,7 +326,7 @@ describe('symmetry', () => {
 
   it('is off under keyScope cluster (a block names other hosts’ VMs)', () => {
     const twins = { ...TWINS, options: { ...TWINS.options, keyScope: 'cluster' as const } };
-    expect(explore(twins, { alphabet: ALPHABETS.vcenterAndReboots }).symmetric).toBe(false);
+    expect(explore(twins, { alphabet: alphabet('vcenterAndReboots') }).symmetric).toBe(false);
   });
 });
 
@@ -362,7 +362,7 @@ describe('checks', () => {
   const locked = (vm: string) => (s: ObservedState) => s.vms[vm]?.locked === true;
 
   it('findFirstObserved finds a shortest state (AV-02 on the edge site: 2 steps)', () => {
-    const x = explore(EDGE, { alphabet: ALPHABETS.outagesAndReboots });
+    const x = explore(EDGE, { alphabet: alphabet('outagesAndReboots') });
     const id = x.findFirstObserved(locked('app'));
     expect(id).not.toBeNull();
     const trace = x.traceTo(id as number);
@@ -373,7 +373,7 @@ describe('checks', () => {
 
   it('findHostState agrees with the direct explorer on every host of a symmetric site', () => {
     const d = direct(CASES[2]);
-    const x = explore(TWINS, { alphabet: ALPHABETS.outagesRebootsAndPower });
+    const x = explore(TWINS, { alphabet: alphabet('outagesRebootsAndPower') });
     for (const vm of ['a1', 'b1', 'c1']) {
       const host = TWINS.vms.find((v) => v.id === vm)?.host as string;
       const found = x.findHostState((view) => (view.vms[vm]?.locked ? `${vm} locked` : null), {
@@ -392,7 +392,7 @@ describe('checks', () => {
 
   it('findHostStep finds a shortest offending step, renamed onto the right host', () => {
     const d = direct(CASES[2]);
-    const x = explore(TWINS, { alphabet: ALPHABETS.outagesRebootsAndPower });
+    const x = explore(TWINS, { alphabet: alphabet('outagesRebootsAndPower') });
     // "a reboot never stops a running VM": false without persistence (b), true with it (a, c).
     const stops = (before: ObservedState, event: KpmEvent, after: ObservedState, host: string) =>
       event.type === 'HOST_REBOOT' &&
@@ -419,7 +419,7 @@ describe('checks', () => {
   });
 
   it('findHostState with `after` checks a per-state procedure (LV-01 style)', () => {
-    const x = explore(EDGE, { alphabet: ALPHABETS.outagesAndReboots });
+    const x = explore(EDGE, { alphabet: alphabet('outagesAndReboots') });
     // A recovery that forgets to unlock: some VM does not run again.
     const recovery: KpmEvent[] = [
       { type: 'VCENTER_UP' },
@@ -441,7 +441,7 @@ describe('checks', () => {
   });
 
   it('whole-state predicates on a symmetric exploration must say they are symmetric', () => {
-    const x = explore(U2_PAIR, { alphabet: ALPHABETS.outagesAndReboots });
+    const x = explore(U2_PAIR, { alphabet: alphabet('outagesAndReboots') });
     // AV-03 on 7.0U2: the KEK is not persisted, so an outage and a reboot unmount a disk group.
     const unmounted = (s: ObservedState) => Object.values(s.hosts).some((h) => h.vsan === 'unmounted');
     expect(() => x.findFirstObserved(unmounted)).toThrow(/symmetric/);
@@ -453,7 +453,7 @@ describe('checks', () => {
   });
 
   it('findFirstStep sees the step on the decoded world', () => {
-    const x = explore(TWINS, { alphabet: ALPHABETS.outagesRebootsAndPower, symmetry: false });
+    const x = explore(TWINS, { alphabet: alphabet('outagesRebootsAndPower'), symmetry: false });
     const found = x.findFirstStep((b, e, a) =>
       e.type === 'HOST_REBOOT' && a.vms.b1.locked && !b.vms.b1.locked ? 'b1 locked by a reboot' : null,
     );
@@ -481,7 +481,7 @@ describe('packed states', () => {
   it('search the same states when the tables cannot be filled first', () => {
     const x = explore(EDGE, { symmetry: false });
     const lazy = new PackedSearch(tablesFor(structuredClone(EDGE), productionModel), {
-      alphabet: ALPHABETS.all,
+      alphabet: alphabet('all'),
       symmetry: false,
       closureBudget: 1,
     }).run();
@@ -539,8 +539,8 @@ describe('the tables come from the model', () => {
       hosts: [{ id: 'h', tpm: '2.0' }],
       vms: [{ id: 'v', host: 'h', encryptedBy: 'nkp', running: true }],
     });
-    const d = exploreDirect(t, { alphabet: ALPHABETS.outagesAndReboots }, model);
-    const x = explore(t, { alphabet: ALPHABETS.outagesAndReboots, symmetry: false }, model);
+    const d = exploreDirect(t, { alphabet: alphabet('outagesAndReboots') }, model);
+    const x = explore(t, { alphabet: alphabet('outagesAndReboots'), symmetry: false }, model);
     expect(x.stats().servicesStates).toBe(6);
     // The count is invisible to observe(), which the direct explorer keys on: the packed explorer,
     // keyed on snapshots, tells apart states that look alike, never the other way round.

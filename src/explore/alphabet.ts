@@ -17,8 +17,8 @@
  *   or without a TPM 2.0 (DOC-01; neither the release nor the TPM kind changes during a run);
  * - VM_UNLOCK of an unencrypted VM (it needs no key, so it is never locked).
  */
-import type { EventType, KpmEvent } from '../events.ts';
-import { OUTAGE_EVENTS } from '../events.ts';
+import type { KpmEvent } from '../events.ts';
+import { inAlphabet, type AlphabetName } from '../spec/alphabets.ts';
 import { atLeast, type Host, type Topology } from '../topology/types.ts';
 
 export function eventInstances(topology: Topology): KpmEvent[] {
@@ -59,24 +59,7 @@ function hostEvents(h: Host): KpmEvent[] {
 /** A sub-alphabet: which event instances an exploration may use. */
 export type Alphabet = (event: KpmEvent) => boolean;
 
-function byTypes(types: Iterable<EventType>): Alphabet {
-  const set = new Set(types);
-  return (event) => set.has(event.type);
+/** The filter of one of the spec's named alphabets (src/spec/alphabets.ts). */
+export function alphabet(name: AlphabetName): Alphabet {
+  return (event) => inAlphabet(name, event);
 }
-
-const REBOOT: EventType[] = ['HOST_REBOOT'];
-const POWER: EventType[] = ['VM_POWER_ON', 'VM_POWER_OFF'];
-const VCENTER: EventType[] = ['VCENTER_DOWN', 'VCENTER_UP'];
-
-/** The alphabets the properties of key-persistence.md, section 5 quantify over. */
-export const ALPHABETS = {
-  all: (() => true) as Alphabet,
-  /** KMS, vCenter and link outages and their repair (DOC-03, AV-09). */
-  outages: byTypes(OUTAGE_EVENTS),
-  /** AV-02, AV-03. */
-  outagesAndReboots: byTypes([...OUTAGE_EVENTS, ...REBOOT]),
-  /** AV-01, AV-06, AV-08. */
-  outagesRebootsAndPower: byTypes([...OUTAGE_EVENTS, ...REBOOT, ...POWER]),
-  /** AV-05. */
-  vcenterAndReboots: byTypes([...VCENTER, ...REBOOT]),
-} satisfies Record<string, Alphabet>;

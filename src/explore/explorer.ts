@@ -38,7 +38,7 @@ export type { Progress } from './packed.ts';
 export type { HostFinding, HostStateCheck, HostStepCheck } from './host-checks.ts';
 
 export interface ExploreOptions extends Bounds {
-  /** The events the search may use (alphabet.ts: `ALPHABETS`); every instance by default. */
+  /** The events the search may use (alphabet.ts: `alphabet(name)`); every instance by default. */
   alphabet?: Alphabet;
   /** Keep one state per orbit of interchangeable hosts (default true). */
   symmetry?: boolean;
