@@ -3,7 +3,7 @@
  * contract of interface.md: `--json` output, exit codes 0 and 2, problems as `file:line: path: message`.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,34 +12,10 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 const KPM = fileURLToPath(new URL('../bin/kpm.js', import.meta.url));
 const TIMEOUT = 60_000;
 
-/** The site of worked-example.md. */
-const TOPOLOGY = `name: edge
-release: "7.0U3"
-providers:
-  - { id: kms, kind: standard }
-  - { id: nkp, kind: native }
-hosts:
-  - { id: esx-01, tpm: "2.0", keyPersistence: true }
-  - { id: esx-02, tpm: none }
-vms:
-  - { id: db, host: esx-01, encryptedBy: kms, running: true }
-  - { id: app, host: esx-02, encryptedBy: kms, running: true }
-  - { id: dc, host: esx-01, encryptedBy: nkp, vtpm: true, running: true }
-vsan: { encryptedBy: kms }
-`;
+/** The bundled edge site: the site and scenario of worked-example.md. */
+const TOPOLOGY = readFileSync(new URL('../examples/edge-site.yaml', import.meta.url), 'utf8');
+const EVENTS = readFileSync(new URL('../examples/edge-site.events.yaml', import.meta.url), 'utf8');
 
-/** The scenario of worked-example.md. */
-const EVENTS = `- { type: LINK_DOWN, host: esx-01 }
-- { type: LINK_DOWN, host: esx-02 }
-- { type: HOST_REBOOT, host: esx-01 }
-- { type: HOST_REBOOT, host: esx-02 }
-- { type: VM_POWER_ON, vm: app }
-- { type: LINK_UP, host: esx-02 }
-- { type: VM_UNLOCK, vm: app }
-- { type: VM_POWER_ON, vm: app }
-`;
-
-/** Line 5 has a TPM version that does not exist. */
 const BAD_TOPOLOGY = `name: broken
 release: "7.0U3"
 hosts:
@@ -87,7 +63,7 @@ describe('kpm replay --json', () => {
       expect(stderr).toBe('');
       const result = JSON.parse(stdout);
       expect(Object.keys(result)).toEqual(['topology', 'steps']);
-      expect(result.topology).toBe('edge');
+      expect(result.topology).toBe('edge-site');
       expect(result.steps).toHaveLength(9);
       expect(result.steps[0]).toMatchObject({ event: null, outcome: 'applied', reason: null });
       for (const step of result.steps)
@@ -146,7 +122,7 @@ describe('kpm replay (human trace)', () => {
       ]);
       // Step 0 is the initial state, one line per host and VM.
       const initial = stepLines(stdout, 0);
-      expect(initial[0]).toBe('#0 initial state of edge');
+      expect(initial[0]).toBe('#0 initial state of edge-site');
       expect(initial.filter((line) => /^ {3}(esx-0\d|vm \w+):/.test(line))).toHaveLength(5);
     },
     TIMEOUT,
@@ -248,3 +224,79 @@ test(
   },
   TIMEOUT,
 );
+
+describe('kpm check', () => {
+  test(
+    '--json on the bundled edge site: the verdicts of interface.md, exit 0, events files written',
+    () => {
+      const traces = file('traces');
+      const junit = file('check.xml');
+      const { status, stdout } = kpm('check', '--json', '--traces', traces, '--junit', junit);
+      expect(status).toBe(0);
+      const report = JSON.parse(stdout);
+      expect(report).toMatchObject({ topology: 'edge-site', complete: true, states: 6088 });
+      const av02 = report.properties.find((p: { id: string }) => p.id === 'AV-02');
+      expect(av02).toMatchObject({
+        expected: 'counterexample',
+        result: 'counterexample',
+        asExpected: true,
+        subject: 'app',
+      });
+      expect(av02.trace).toEqual([
+        { type: 'KMS_DOWN', provider: 'kms' },
+        { type: 'HOST_REBOOT', host: 'esx-02' },
+      ]);
+      expect(JSON.parse(readFileSync(join(traces, 'edge-site-AV-02-app.json'), 'utf8'))).toEqual(av02.trace);
+      expect(readFileSync(junit, 'utf8')).toContain(
+        '<testcase classname="kpm.check.edge-site" name="AV-02 app">',
+      );
+    },
+    TIMEOUT,
+  );
+
+  test(
+    'the human report shows each witness step by step with its replay command',
+    () => {
+      const { status, stdout } = kpm('check', file('edge.yaml'), '--traces', file('traces2'));
+      expect(status).toBe(0);
+      expect(stdout).toContain('AV-05 (app), witness');
+      expect(stdout).toContain('  #1 VCENTER_DOWN');
+      expect(stdout).toContain(
+        `replay: kpm replay ${file('edge.yaml')} ${join(file('traces2'), 'edge-site-AV-05-app.json')}`,
+      );
+      expect(stdout).toContain('All 17 verdicts as expected.');
+    },
+    TIMEOUT,
+  );
+
+  test(
+    'a bound that leaves properties undecided exits 1',
+    () => {
+      const { status, stdout } = kpm('check', '--max-states', '20', '--traces', file('traces3'));
+      expect(status).toBe(1);
+      expect(stdout).toContain('bounded');
+    },
+    TIMEOUT,
+  );
+
+  test(
+    'a bad topology exits 2 with its problems, and nothing on stdout',
+    () => {
+      const { status, stdout, stderr } = kpm('check', file('broken.yaml'));
+      expect(status).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr).toMatch(/broken\.yaml:\d+: /);
+    },
+    TIMEOUT,
+  );
+
+  test(
+    'a bad option value exits 2',
+    () => {
+      const { status, stderr } = kpm('check', '--max-states', 'many');
+      expect(status).toBe(2);
+      expect(stderr).toContain('--max-states');
+    },
+    TIMEOUT,
+  );
+});
