@@ -89,6 +89,20 @@ export function released(site: Site, state: ObservedState, hostId: string, key: 
   return provider.kind === 'standard' ? state.vcenter === 'up' : obs.attested;
 }
 
+/** Which host a step boots (a reboot, or the boot after a TPM replacement), or null. */
+function bootedHost(event: KpmEvent): string | null {
+  return event.type === 'HOST_REBOOT' || event.type === 'TPM_REPLACE' ? event.host : null;
+}
+
+/**
+ * The keys a host can hold after a step without a new release: before a boot, its cache and store;
+ * through a boot, only its store (KP-07, KP-11), and nothing through a TPM replacement (DOC-09).
+ */
+function keptKeys(b: ObservedHost, event: KpmEvent, hostId: string): Set<string> {
+  if (bootedHost(event) !== hostId) return new Set([...b.cachedKeys, ...b.storedKeys]);
+  return new Set(event.type === 'TPM_REPLACE' ? [] : b.storedKeys);
+}
+
 /** SEC-04, SEC-05 (reboots), SEC-07 on one host, for one applied step. */
 export function hostStepViolations(
   site: Site,
@@ -97,44 +111,74 @@ export function hostStepViolations(
   after: ObservedState,
   hostId: string,
 ): Violation[] {
-  const b = before.hosts[hostId];
   const a = after.hosts[hostId];
+  const kept = keptKeys(before.hosts[hostId], event, hostId);
   const out: Violation[] = [];
-  const had = new Set([...b.cachedKeys, ...b.storedKeys]);
-  const nativeKey = (k: string) =>
-    site.vms.has(k) && providerOf(site, site.vms.get(k) as Vm)?.kind === 'native';
+  const vmOf = (key: string) => site.vms.get(key);
+  const kindOf = (key: string) => {
+    const vm = vmOf(key);
+    return vm ? providerOf(site, vm)?.kind : undefined;
+  };
   for (const key of new Set([...a.cachedKeys, ...a.storedKeys])) {
-    if (had.has(key) || released(site, after, hostId, key)) continue;
-    if (nativeKey(key) && a.kdk.includes(site.vms.get(key)?.encryptedBy as string)) continue;
+    if (kept.has(key) || released(site, after, hostId, key)) continue;
+    if (kindOf(key) === 'native' && a.kdk.includes(vmOf(key)?.encryptedBy as string)) continue;
     out.push({ id: 'SEC-04', subject: hostId, message: `${key} appeared on ${hostId} without a release` });
-  }
-  const rebooted = (event.type === 'HOST_REBOOT' || event.type === 'TPM_REPLACE') && event.host === hostId;
-  if (rebooted) {
-    const kept = event.type === 'TPM_REPLACE' ? new Set<string>() : new Set(b.storedKeys);
-    for (const key of a.cachedKeys) {
-      if (!kept.has(key) && !released(site, after, hostId, key)) {
-        out.push({
-          id: 'SEC-05',
-          subject: hostId,
-          message: `${key} came back on ${hostId} after the reboot without a release`,
-        });
-      }
+    if (bootedHost(event) === hostId) {
+      out.push({
+        id: 'SEC-05',
+        subject: hostId,
+        message: `${key} came back on ${hostId} after its boot without a release`,
+      });
     }
   }
-  if (!a.attested) {
-    for (const key of a.cachedKeys) {
-      const vm = site.vms.get(key);
-      if (vm && providerOf(site, vm)?.kind === 'trusted' && !had.has(key)) {
-        out.push({ id: 'SEC-07', subject: hostId, message: `unattested ${hostId} received ${key}` });
-      }
-    }
-  }
+  if (!a.attested) out.push(...unattestedViolations(site, before, event, after, hostId, kept));
   for (const p of a.kdk) {
-    if (!b.kdk.includes(p) && (after.vcenter !== 'up' || a.link !== 'up')) {
+    if (!before.hosts[hostId].kdk.includes(p) && (after.vcenter !== 'up' || a.link !== 'up')) {
       out.push({
         id: 'SEC-04',
         subject: hostId,
         message: `${hostId} received the KDK of ${p} without vCenter and its link`,
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * SEC-07 and the rest of DOC-07 on an unattested host: it receives no trusted-provider key, powers
+ * on and unlocks no trusted-provider VM, and its boot locks them even when their keys are stored.
+ */
+function unattestedViolations(
+  site: Site,
+  before: ObservedState,
+  event: KpmEvent,
+  after: ObservedState,
+  hostId: string,
+  kept: Set<string>,
+): Violation[] {
+  const out: Violation[] = [];
+  const trusted = (vm: Vm | undefined) => vm !== undefined && providerOf(site, vm)?.kind === 'trusted';
+  for (const key of after.hosts[hostId].cachedKeys) {
+    if (trusted(site.vms.get(key)) && !kept.has(key)) {
+      out.push({ id: 'SEC-07', subject: hostId, message: `unattested ${hostId} received ${key}` });
+    }
+  }
+  for (const vm of (site.vmsOnHost.get(hostId) ?? []).filter(trusted)) {
+    const [b, a] = [before.vms[vm.id], after.vms[vm.id]];
+    const booted = bootedHost(event) === hostId;
+    if ((b.power === 'off' || booted) && a.power === 'on') {
+      out.push({
+        id: 'SEC-07',
+        subject: vm.id,
+        message: `unattested ${hostId} powered on ${vm.id} (DOC-07)`,
+      });
+    } else if (b.locked && !a.locked) {
+      out.push({ id: 'SEC-07', subject: vm.id, message: `unattested ${hostId} unlocked ${vm.id} (DOC-07)` });
+    } else if (booted && !a.locked) {
+      out.push({
+        id: 'SEC-07',
+        subject: vm.id,
+        message: `${vm.id} is not locked after the boot of unattested ${hostId} (DOC-07)`,
       });
     }
   }
