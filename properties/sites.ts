@@ -2,38 +2,29 @@
  * Small fixed sites for the suites: the edge site of worked-example.md and variants of it, each
  * with the subject a documented counterexample needs.
  */
-import { parseTopology } from '../src/topology/load.ts';
+import { fileURLToPath } from 'node:url';
+import { loadTopology, parseTopology } from '../src/topology/load.ts';
 import type { Topology } from '../src/topology/types.ts';
 
-/** The edge site of worked-example.md: esx-01 persists keys, esx-02 has no TPM; vSAN by the KMS. */
-export const EDGE_YAML = `name: edge
-release: "7.0U3"
-providers:
-  - { id: kms, kind: standard }
-  - { id: nkp, kind: native }
-hosts:
-  - { id: esx-01, tpm: "2.0", keyPersistence: true }
-  - { id: esx-02, tpm: none }
-vms:
-  - { id: db, host: esx-01, encryptedBy: kms, running: true }
-  - { id: app, host: esx-02, encryptedBy: kms, running: true }
-  - { id: dc, host: esx-01, encryptedBy: nkp, vtpm: true, running: true }
-vsan: { encryptedBy: kms }
-`;
-
-export const edge: Topology = parseTopology(EDGE_YAML, 'worked-example.md');
+/** The bundled edge site (worked-example.md): esx-01 persists keys, esx-02 has no TPM; vSAN by the KMS. */
+export const edge: Topology = loadTopology(
+  fileURLToPath(new URL('../examples/edge-site.yaml', import.meta.url)),
+);
 
 /** The edge site on 7.0U2: persistence is in effect on esx-01 but does not cover the vSAN KEK (KP-03). */
-export const edge702: Topology = parseTopology(
-  EDGE_YAML.replace('name: edge', 'name: edge-7.0U2').replace('"7.0U3"', '"7.0U2"'),
-  'edge-7.0U2',
-);
+export const edge702: Topology = {
+  ...edge,
+  name: 'edge-7.0U2',
+  release: '7.0U2',
+  hosts: edge.hosts.map((h) => ({ ...h, release: '7.0U2' })),
+};
 
-/** The edge site with persistence off on esx-01, where db (standard) sits beside dc (native) (KP-16). */
-export const edgeWithoutPersistence: Topology = parseTopology(
-  EDGE_YAML.replace('name: edge', 'name: edge-no-persistence').replace(', keyPersistence: true', ''),
-  'edge-no-persistence',
-);
+/** The edge site without key persistence anywhere: every standard-provider VM can be locked (AV-02). */
+export const edgeWithoutPersistence: Topology = {
+  ...edge,
+  name: 'edge-no-persistence',
+  hosts: edge.hosts.map((h) => ({ ...h, keyPersistence: false })),
+};
 
 /** A Trust Authority site: one attested host with a TPM 2.0, one trusted-provider VM, no persistence. */
 export const trustedSite: Topology = parseTopology(
