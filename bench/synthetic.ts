@@ -31,3 +31,22 @@ export function syntheticSite(hosts: number): Topology {
     vsan: { encryptedBy: 'kms' },
   };
 }
+
+/**
+ * Branch sites: the edge of KP-10 without any TPM. A 7.0U1 site with one standard provider
+ * (`kms`), no vSAN; every host alike, without a TPM (so no persistence), running one KMS-encrypted
+ * VM. All hosts are interchangeable, so symmetry reduction keeps one state per multiset of hosts:
+ * the site to show a six-host site explored completely under every event.
+ */
+export function branchSite(hosts: number): Topology {
+  const ids = Array.from({ length: hosts }, (_, i) => `esx-${String(i + 1).padStart(2, '0')}`);
+  return {
+    name: `branch-${hosts}`,
+    release: '7.0U1',
+    options: DEFAULT_OPTIONS,
+    providers: [{ id: 'kms', kind: 'standard', tpmOnly: true }],
+    hosts: ids.map((id) => ({ id, release: '7.0U1', tpm: 'none', keyPersistence: false })),
+    vms: ids.map((host, i) => ({ id: `vm-${i + 1}`, host, encryptedBy: 'kms', vtpm: false, running: true })),
+    vsan: null,
+  };
+}
