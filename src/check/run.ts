@@ -104,7 +104,8 @@ function beyondTheBound(
         return;
       }
       const decided = resultOf(result, all[i], { found, complete: false, states: result.states });
-      results[i] = { ...decided, method: 'random' };
+      const how = `found by random runs (seed ${seed}), so not necessarily the shortest`;
+      results[i] = { ...decided, evidence: `${decided.evidence}; ${how}`, method: 'random' };
     });
   });
   return { seed, runs, coverage: recorder.coverage() };
