@@ -9,6 +9,7 @@ import { formatEvent } from '../src/events.ts';
 import { replay } from '../src/world/observe.ts';
 import { loadTopology } from '../src/topology/load.ts';
 import { junitXml } from '../src/check/junit.ts';
+import { MUTANTS } from './mutants/index.ts';
 
 const manifest = JSON.parse(readFileSync('examples/manifest.json', 'utf8')) as {
   examples: Record<string, { states: number; complete: boolean }>;
@@ -74,4 +75,19 @@ test('a bound is reported as bounded, never as holds', () => {
   expect(sec01?.asExpected).toBe(false);
   // A counterexample within the bound is still found: AV-02 needs two steps only.
   expect(report.properties.find((p) => p.id === 'AV-02')?.result).toBe('counterexample');
+});
+
+test('past the bound, random runs still find a planted bug, and report statechart coverage', () => {
+  const mutant = MUTANTS.find((m) => m.name === 'reboot-keeps-cache');
+  if (!mutant) throw new Error('mutant reboot-keeps-cache is gone');
+  const report = runCheck(loadTopology('examples/edge-site.yaml'), {
+    model: mutant.model,
+    maxDepth: 0,
+    seed: 7,
+  });
+  const sec05 = report.properties.find((p) => p.id === 'SEC-05');
+  expect(sec05).toMatchObject({ result: 'counterexample', method: 'random', asExpected: false });
+  expect(sec05?.evidence).toContain('random runs (seed 7)');
+  expect(sec05?.trace?.length).toBeLessThanOrEqual(3); // shrunk from up to 60 events
+  expect(report.random?.coverage.machines.vm.missedStates).toEqual([]);
 });
