@@ -10,7 +10,6 @@
  *   npm run bench [-- --max-states N] [-- --quick]
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { alphabet as alphabetNamed } from '../src/explore/alphabet.ts';
@@ -18,7 +17,7 @@ import type { AlphabetName } from '../src/spec/alphabets.ts';
 import { exploreDirect } from '../src/explore/direct.ts';
 import { explore } from '../src/explore/explorer.ts';
 import { loadTopology } from '../src/topology/load.ts';
-import { DEFAULT_OPTIONS, type Topology } from '../src/topology/types.ts';
+import type { Topology } from '../src/topology/types.ts';
 import { branchSite, syntheticSite } from './synthetic.ts';
 
 interface Job {
@@ -41,32 +40,8 @@ interface Measure {
 const here = fileURLToPath(import.meta.url);
 const examples = join(here, '..', '..', 'examples');
 
-/** The worked example (worked-example.md), used when examples/edge-site.yaml is absent. */
-const WORKED_EXAMPLE: Topology = {
-  name: 'edge',
-  release: '7.0U3',
-  options: DEFAULT_OPTIONS,
-  providers: [
-    { id: 'kms', kind: 'standard', tpmOnly: true },
-    { id: 'nkp', kind: 'native', tpmOnly: true },
-  ],
-  hosts: [
-    { id: 'esx-01', release: '7.0U3', tpm: '2.0', keyPersistence: true },
-    { id: 'esx-02', release: '7.0U3', tpm: 'none', keyPersistence: false },
-  ],
-  vms: [
-    { id: 'db', host: 'esx-01', encryptedBy: 'kms', vtpm: false, running: true },
-    { id: 'app', host: 'esx-02', encryptedBy: 'kms', vtpm: false, running: true },
-    { id: 'dc', host: 'esx-01', encryptedBy: 'nkp', vtpm: true, running: true },
-  ],
-  vsan: { encryptedBy: 'kms' },
-};
-
 function siteNamed(name: string): Topology {
-  if (name === 'edge-site') {
-    const file = join(examples, 'edge-site.yaml');
-    return existsSync(file) ? loadTopology(file) : WORKED_EXAMPLE;
-  }
+  if (name === 'edge-site') return loadTopology(join(examples, 'edge-site.yaml'));
   if (name.startsWith('branch-')) return branchSite(Number(name.replace('branch-', '')));
   return syntheticSite(Number(name.replace('synthetic-', '')));
 }
