@@ -98,7 +98,7 @@ describe('eventsArb', () => {
     const counts = { outage: 0, reboot: 0, refused: 0, total: 0 };
     for (const t of fc.sample(topologyArb, { numRuns: 50, seed: fc.readConfigureGlobal().seed })) {
       const refused = new Set(alwaysRefused(t).map((e) => JSON.stringify(e)));
-      for (const events of fc.sample(eventsArb(t, 'all'), { numRuns: 5, seed: 1 })) {
+      for (const events of fc.sample(eventsArb(t, 'all'), { numRuns: 10, seed: 1 })) {
         for (const e of events) {
           counts.total++;
           if (refused.has(JSON.stringify(e))) counts.refused++;
