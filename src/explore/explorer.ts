@@ -205,15 +205,29 @@ class PackedExploration implements Exploration {
   }
 
   forEachTransition(fn: (from: number, event: KpmEvent, to: number, applied: boolean) => void): void {
+    const events = this.search.dispatch.events;
+    this.eachStep(false, (id, e, _from, next, applied) => {
+      fn(id, events[e], applied ? this.search.set.find(next) : id, applied);
+    });
+  }
+
+  /**
+   * Every alphabet event from every expanded state, in BFS order. `raw`: the successor as the event
+   * leaves it, before hosts are reordered for symmetry. `visit` returns true to stop.
+   */
+  private eachStep(
+    raw: boolean,
+    visit: (id: number, e: number, from: Uint32Array, next: Uint32Array, applied: boolean) => boolean | void,
+  ): void {
     const { search } = this;
     const from = new Uint32Array(search.F);
     const next = new Uint32Array(search.F);
-    const events = search.dispatch.events;
+    const count = search.dispatch.events.length;
     for (let id = 0; id < this.states && search.expanded(id); id++) {
       search.set.read(id, from);
-      for (let e = 0; e < events.length; e++) {
-        if (search.successor(from, e, next)) fn(id, events[e], search.set.find(next), true);
-        else fn(id, events[e], id, false);
+      for (let e = 0; e < count; e++) {
+        const applied = raw ? search.rawSuccessor(from, e, next) : search.successor(from, e, next);
+        if (visit(id, e, from, next, applied)) return;
       }
     }
   }
@@ -235,22 +249,19 @@ class PackedExploration implements Exploration {
     assume?: PredicateSymmetry,
   ): StepFinding | null {
     this.checkSymmetry(assume);
-    const { search } = this;
-    const from = new Uint32Array(search.F);
-    const next = new Uint32Array(search.F);
-    const events = search.dispatch.events;
-    for (let id = 0; id < this.states && search.expanded(id); id++) {
-      search.set.read(id, from);
-      const before = this.observations.state(from);
-      for (let e = 0; e < events.length; e++) {
-        // The raw successor: the event's effect on world(id), before any reordering of hosts.
-        if (!search.rawSuccessor(from, e, next)) continue;
-        const message = check(before, events[e], this.observations.state(next));
-        if (message !== null)
-          return { from: id, event: events[e], message, trace: [...this.traceTo(id), events[e]] };
-      }
-    }
-    return null;
+    const events = this.search.dispatch.events;
+    let found: StepFinding | null = null;
+    let beforeId = -1;
+    let before: ObservedState | null = null;
+    this.eachStep(true, (id, e, from, next, applied) => {
+      if (!applied) return false;
+      if (id !== beforeId) [beforeId, before] = [id, this.observations.state(from)];
+      const message = check(before as ObservedState, events[e], this.observations.state(next));
+      if (message === null) return false;
+      found = { from: id, event: events[e], message, trace: [...this.traceTo(id), events[e]] };
+      return true;
+    });
+    return found;
   }
 
   findHostState(check: HostStateCheck, options?: HostStateCheckOptions): HostFinding | null {
