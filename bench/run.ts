@@ -12,12 +12,11 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { alphabet as alphabetNamed } from '../src/explore/alphabet.ts';
-import type { AlphabetName } from '../src/spec/alphabets.ts';
+import { alphabetFilter as alphabetNamed, type AlphabetName } from '../src/catalogue/alphabets.ts';
 import { exploreDirect } from '../src/explore/direct.ts';
 import { explore } from '../src/explore/explorer.ts';
 import { loadTopology } from '../src/topology/load.ts';
-import type { Topology } from '../src/topology/types.ts';
+import type { Topology } from '../models/topology.ts';
 import { branchSite, syntheticSite } from './synthetic.ts';
 
 interface Job {

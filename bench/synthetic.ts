@@ -7,7 +7,7 @@
  * configuration, which symmetry reduction collapses. Each host runs one KMS-encrypted VM
  * (`vm-NN-k`) and one native-provider vTPM VM (`vm-NN-n`).
  */
-import { DEFAULT_OPTIONS, type Topology, type Vm } from '../src/topology/types.ts';
+import { DEFAULT_OPTIONS, type Topology, type Vm } from '../models/topology.ts';
 
 export function syntheticSite(hosts: number): Topology {
   const ids = Array.from({ length: hosts }, (_, i) => `esx-${String(i + 1).padStart(2, '0')}`);

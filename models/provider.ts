@@ -1,23 +1,17 @@
-import { and, setup } from 'xstate';
-import { atLeast, type ProviderKind, type Release, type Tpm } from '../src/topology/types.ts';
+import { and, emit, setup } from 'xstate';
+import { KEK_PATH, KEY_PATH, kdkEligible, pathOpen, type PathState } from './definitions.ts';
+import { send, type Send } from './messages.ts';
+import { rules } from './meta.ts';
+import type { Provider } from './topology.ts';
+import type { Release, Tpm } from './vocabulary.ts';
 
-export interface ProviderContext {
-  id: string;
-  kind: ProviderKind;
-  tpmOnly: boolean;
-}
+export type ProviderContext = Provider;
 
-/** What the world tells a provider about a host that asks it for a key. */
-export interface KeyRequest {
-  linkUp: boolean;
+/** What the world tells a native provider about a host it could push its KDK to (section 1, "KDK delivery"). */
+export interface KdkFacts {
+  holdsKdk: boolean;
   vcenterUp: boolean;
-  attested: boolean;
-}
-
-/** What the world tells a native provider about a host that lacks its KDK. */
-export interface KdkRequest {
   linkUp: boolean;
-  vcenterUp: boolean;
   release: Release;
   tpm: Tpm;
 }
@@ -25,43 +19,53 @@ export interface KdkRequest {
 export type ProviderEvent =
   | { type: 'KMS_DOWN' }
   | { type: 'KMS_UP' }
-  /** Would the provider release a VM key to this host now? Asked with `snapshot.can(...)`. */
-  | ({ type: 'RELEASE_KEY' } & KeyRequest)
-  /** Would the provider release the vSAN KEK to this host now? */
-  | ({ type: 'RELEASE_KEK' } & KeyRequest)
-  /** Would vCenter push this native provider's KDK to this host now? */
-  | ({ type: 'DELIVER_KDK' } & KdkRequest);
+  /** Would a host whose key path is in this state have a VM key from this provider now? Asked with `snapshot.can(...)`. */
+  | { type: 'RELEASE_KEY'; path: PathState }
+  /** Would it release the vSAN KEK? Asked with `snapshot.can(...)`. */
+  | { type: 'RELEASE_KEK'; path: PathState }
+  /** vCenter's push of a native provider's KDK to `host` (boot step 3, and after every applied event). */
+  | ({ type: 'PUSH_KDK'; host: string } & KdkFacts);
 
-const nativeRefusal = (ctx: ProviderContext) =>
-  `${ctx.id} is a native provider: it has no key server (KP-13)`;
+const nativeRefusal = (c: ProviderContext) => `${c.id} is a native provider: it has no key server (KP-13)`;
 
 /**
  * A key provider (section 1): standard (an external KMS), trusted (vSphere Trust Authority) or
  * native (NKP, no key server).
  *
- * Standard and trusted providers have a key server that is up or down. Whether the provider
- * releases a key to a host is a guarded self-transition (a target is given so that
- * `snapshot.can(...)` counts it), asked with `snapshot.can(...)`:
- * - standard (KP-04): the host's link, vCenter and the KMS are up;
- * - trusted (KP-05, DOC-07): the host's link and the Trust Authority are up, and the host is
- *   attested; vCenter is not involved;
- * - the vSAN KEK (DOC-05): the host's link and the KMS are up; vSAN hosts talk to the KMS directly.
+ * Standard and trusted providers have a key server that is up or down. Whether it releases a key
+ * to a host is a guarded self-transition, asked with `snapshot.can(...)` (the target makes `can`
+ * count it), on the key paths of section 1 (models/definitions.ts):
+ * - standard (KP-04): the host's link, vCenter and the KMS;
+ * - trusted (KP-05, DOC-07): the host's link and Trust Authority, and the host attested;
+ * - the vSAN KEK (DOC-05): the host's link and the KMS.
  *
- * A native provider delivers its KDK (KP-13) through vCenter to every eligible host (7.0U2 or later;
- * with `tpmOnly`, a TPM 2.0, DOC-06) whenever vCenter and the host's link are up.
+ * - native (KP-13): no key server; the host derives the key from the KDK it holds.
+ *
+ * A native provider's KDK is pushed by vCenter (KP-13) to every eligible host that lacks it
+ * (7.0U2 or later; with `tpmOnly`, a TPM 2.0, DOC-06) while vCenter and the host's link are up.
  */
 export const providerMachine = setup({
-  types: {} as { context: ProviderContext; input: ProviderContext; events: ProviderEvent },
+  types: {} as { context: ProviderContext; input: ProviderContext; events: ProviderEvent; emitted: Send },
   guards: {
     isNative: ({ context }) => context.kind === 'native',
     standardPathOpen: ({ context, event }) =>
-      context.kind === 'standard' && 'vcenterUp' in event && event.linkUp && event.vcenterUp,
+      context.kind === 'standard' && 'path' in event && pathOpen(KEY_PATH.standard, event.path),
     trustedPathOpen: ({ context, event }) =>
-      context.kind === 'trusted' && 'attested' in event && event.linkUp && event.attested,
-    kmsReachable: ({ context, event }) => context.kind === 'standard' && 'linkUp' in event && event.linkUp,
-    vcenterAndLinkUp: ({ event }) => 'vcenterUp' in event && event.vcenterUp && event.linkUp,
-    hostEligible: ({ context, event }) =>
-      'release' in event && atLeast(event.release, '7.0U2') && (!context.tpmOnly || event.tpm === '2.0'),
+      context.kind === 'trusted' && 'path' in event && pathOpen(KEY_PATH.trusted, event.path),
+    kekPathOpen: ({ context, event }) =>
+      context.kind === 'standard' && 'path' in event && pathOpen(KEK_PATH.standard, event.path),
+    kdkHeld: ({ event }) => 'path' in event && pathOpen(KEY_PATH.native, event.path),
+    lacksKdk: ({ event }) => event.type === 'PUSH_KDK' && !event.holdsKdk,
+    vcenterAndLinkUp: ({ event }) => event.type === 'PUSH_KDK' && event.vcenterUp && event.linkUp,
+    hostEligible: ({ context, event }) => event.type === 'PUSH_KDK' && kdkEligible(event, context),
+  },
+  actions: {
+    deliverKdk: emit(({ context, event }) =>
+      send(
+        { kind: 'host', id: (event as { host: string }).host },
+        { type: 'RECEIVE_KDK', provider: context.id },
+      ),
+    ),
   },
 }).createMachine({
   id: 'provider',
@@ -80,23 +84,31 @@ export const providerMachine = setup({
             refuse: { KMS_UP: (c: ProviderContext) => `${c.id} is already up` },
           },
           on: {
-            KMS_DOWN: 'down',
+            KMS_DOWN: { target: 'down', ...rules('DOC-03') },
             RELEASE_KEY: [
-              { guard: 'standardPathOpen', target: 'up' },
-              { guard: 'trustedPathOpen', target: 'up' },
+              { guard: 'standardPathOpen', target: 'up', ...rules('KP-04', 'KP-06') },
+              { guard: 'trustedPathOpen', target: 'up', ...rules('KP-05', 'DOC-07') },
             ],
-            RELEASE_KEK: { guard: 'kmsReachable', target: 'up' },
+            RELEASE_KEK: { guard: 'kekPathOpen', target: 'up', ...rules('DOC-05') },
           },
         },
         down: {
           meta: { rules: ['KP-09'], refuse: { KMS_DOWN: (c: ProviderContext) => `${c.id} is already down` } },
-          on: { KMS_UP: 'up' },
+          on: { KMS_UP: { target: 'up', ...rules('DOC-03') } },
         },
       },
     },
     native: {
       meta: { rules: ['KP-13', 'DOC-06'], refuse: { KMS_DOWN: nativeRefusal, KMS_UP: nativeRefusal } },
-      on: { DELIVER_KDK: { guard: and(['vcenterAndLinkUp', 'hostEligible']), target: 'native' } },
+      on: {
+        RELEASE_KEY: { guard: 'kdkHeld', target: 'native', ...rules('KP-13', 'KP-14') },
+        RELEASE_KEK: { guard: 'kdkHeld', target: 'native', ...rules('KP-13', 'DOC-05') },
+        PUSH_KDK: {
+          guard: and(['lacksKdk', 'vcenterAndLinkUp', 'hostEligible']),
+          actions: 'deliverKdk',
+          ...rules('KP-13', 'DOC-06'),
+        },
+      },
     },
   },
 });

@@ -14,23 +14,27 @@
  * an earlier one of its kind, and, for short traces, to the shortest trace over the site's events.
  */
 import fc from 'fast-check';
-import { eventInstances, persistencePossible } from '../src/explore/alphabet.ts';
-import { formatEvent, type EventType, type KpmEvent } from '../src/events.ts';
-import { inAlphabet, type AlphabetName } from '../src/spec/alphabets.ts';
-import { FLOORS } from '../src/topology/rules.ts';
+import { hasTpm2, persistenceSupported } from '../models/definitions.ts';
+import { eventInstances } from '../src/explore/instances.ts';
+import type { EventType, KpmEvent } from '../models/events.ts';
+import { formatEvent } from '../src/events.ts';
+import { inAlphabet, type AlphabetName } from '../src/catalogue/alphabets.ts';
 import {
   atLeast,
-  DEFAULT_OPTIONS,
+  FLOORS,
   RELEASES,
+  type ProviderKind,
+  type Release,
+  type Tpm,
+} from '../models/vocabulary.ts';
+import {
+  DEFAULT_OPTIONS,
   type Host,
   type Options,
   type Provider,
-  type ProviderKind,
-  type Release,
   type Topology,
-  type Tpm,
   type Vm,
-} from '../src/topology/types.ts';
+} from '../models/topology.ts';
 
 // --- topologies ------------------------------------------------------------------------------
 
@@ -130,7 +134,7 @@ function siteFloor(kinds: readonly ProviderKind[]): Release {
 function usableOn(host: Host, provider: Provider): boolean {
   if (provider.kind === 'standard') return true;
   if (!atLeast(host.release, FLOORS[provider.kind])) return false;
-  return provider.kind === 'native' || host.tpm === '2.0';
+  return provider.kind === 'native' || hasTpm2(host);
 }
 
 /** Turns raw choices into a topology that checkRules accepts; the repairs keep the choices' intent. */
@@ -153,7 +157,7 @@ function buildTopology(raw: RawSite): Topology {
       keyPersistence: false,
     };
     // DOC-01: the setting may only be on where persistence can be in effect.
-    return { ...host, keyPersistence: h.keyPersistence && persistencePossible(host) };
+    return { ...host, keyPersistence: h.keyPersistence && persistenceSupported(host) };
   });
   const vms: Vm[] = raw.vms.map((v, index) => {
     const host = hosts[v.host % hosts.length];
@@ -214,7 +218,7 @@ const UNKNOWN = 'no-such-id';
 
 /**
  * Events the topology makes refused in every state (interface.md, "Events"): the ones
- * src/explore/alphabet.ts leaves out for that reason, and events naming ids that do not exist.
+ * src/explore/instances.ts leaves out for that reason, and events naming ids that do not exist.
  */
 export function alwaysRefused(topology: Topology): KpmEvent[] {
   const events: KpmEvent[] = [];
@@ -223,13 +227,13 @@ export function alwaysRefused(topology: Topology): KpmEvent[] {
       events.push({ type: 'KMS_DOWN', provider: p.id }, { type: 'KMS_UP', provider: p.id });
   }
   for (const h of topology.hosts) {
-    if (!persistencePossible(h)) {
+    if (!persistenceSupported(h)) {
       events.push(
         { type: 'KEY_PERSISTENCE_ENABLE', host: h.id },
         { type: 'KEY_PERSISTENCE_DISABLE', host: h.id },
       );
     }
-    if (h.tpm !== '2.0') events.push({ type: 'TPM_REPLACE', host: h.id });
+    if (!hasTpm2(h)) events.push({ type: 'TPM_REPLACE', host: h.id });
   }
   for (const vm of topology.vms) if (vm.encryptedBy === null) events.push({ type: 'VM_UNLOCK', vm: vm.id });
   events.push(

@@ -4,8 +4,9 @@
  */
 import { runCheck } from '../src/check/run.ts';
 import { describe, expect, test } from 'vitest';
-import { formatEvent, type KpmEvent } from '../src/events.ts';
-import type { Topology } from '../src/topology/types.ts';
+import type { KpmEvent } from '../models/events.ts';
+import { formatEvent } from '../src/events.ts';
+import type { Topology } from '../models/topology.ts';
 import { topologyArb } from './arbitraries.ts';
 import {
   assertCounterexamples,

@@ -1,21 +1,21 @@
 /**
  * The property code the suites share, and the quality tier runs against broken models: each
- * property of key-persistence.md, section 5 is checked through its plans (src/spec/plans.ts) and
+ * property of key-persistence.md, section 5 is checked through its plans (src/catalogue/) and
  * `evaluateTrace`, the same oracle `kpm check` uses.
  */
 import fc from 'fast-check';
 import type { Model } from '../models/index.ts';
-import { formatEvent, type KpmEvent } from '../src/events.ts';
-import type { AlphabetName } from '../src/spec/alphabets.ts';
-import type { PropertyId } from '../src/spec/catalogue.ts';
-import { evaluateTrace } from '../src/spec/evaluate.ts';
-import { plans, type Plan, type Verdict } from '../src/spec/plans.ts';
-import type { Topology } from '../src/topology/types.ts';
+import type { KpmEvent } from '../models/events.ts';
+import { formatEvent } from '../src/events.ts';
+import type { AlphabetName } from '../src/catalogue/alphabets.ts';
+import { plans, type PropertyId } from '../src/catalogue/catalogue.ts';
+import { evaluateTrace, type CheckedPlan } from '../src/catalogue/evaluate.ts';
+import type { Verdict } from '../src/catalogue/plan.ts';
+import type { Topology } from '../models/topology.ts';
 import { scenario, scenarioArb, topologyArb, tracesOn, type Scenario } from './arbitraries.ts';
 import { assertScenarios, TraceFailure } from './report.ts';
 
-/** A plan that has a check: a verdict other than not-applicable. */
-export type CheckedPlan = Plan & { check: NonNullable<Plan['check']> };
+export type { CheckedPlan };
 
 /** The plans of `id` on the site whose expected verdict is `expected`. */
 export function plansOf(topology: Topology, id: PropertyId, expected: Verdict): CheckedPlan[] {
@@ -24,9 +24,9 @@ export function plansOf(topology: Topology, id: PropertyId, expected: Verdict): 
   );
 }
 
-/** The events a plan quantifies over; LV-01's recovery is checked from every state, so over all. */
+/** The events a plan quantifies over (its property's). */
 export function alphabetOf(plan: CheckedPlan): AlphabetName {
-  return plan.check.kind === 'recovery' ? 'all' : plan.check.alphabet;
+  return plan.alphabet;
 }
 
 /** Random sites on which `id` has a subject expected to be `expected`. */
@@ -58,7 +58,7 @@ function where(at: number, events: readonly KpmEvent[]): string {
 export function holds(id: PropertyId, model?: Model): (s: Scenario) => void {
   return (s) => {
     for (const plan of plansOf(s.topology, id, 'holds')) {
-      const finding = evaluateTrace(s.topology, plan.check, s.events, model);
+      const finding = evaluateTrace(s.topology, plan, s.events, model);
       if (finding === null) continue;
       const subject = plan.subject === null ? '' : ` (${plan.subject})`;
       // `kpm replay` runs production: say so when the trace is a broken model's.
@@ -132,7 +132,7 @@ export function searchCounterexample(
   // The search for the shortest trace is only worth its cost where the plan knows that length.
   const traces = tracesOn(topology, alphabetOf(plan), { shortest: plan.minimalLength !== undefined });
   const details = fc.check(
-    fc.property(traces, (s) => evaluateTrace(topology, plan.check, s.events, model) === null),
+    fc.property(traces, (s) => evaluateTrace(topology, plan, s.events, model) === null),
     params,
   );
   return details.failed && details.counterexample !== null ? details.counterexample[0].events : null;

@@ -6,7 +6,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { formatEvent, type KpmEvent } from '../src/events.ts';
+import type { KpmEvent } from '../models/events.ts';
+import { formatEvent } from '../src/events.ts';
 import { MUTANTS } from '../test/mutants/index.ts';
 import type { Scenario } from './arbitraries.ts';
 import { assertHoldsOn, checkHolds, checkHoldsOn, holds } from './harness.ts';

@@ -4,8 +4,8 @@
  */
 import fc from 'fast-check';
 import { Document, isMap, isSeq, visit } from 'yaml';
-import type { KpmEvent } from '../src/events.ts';
-import type { Topology } from '../src/topology/types.ts';
+import type { KpmEvent } from '../models/events.ts';
+import type { Topology } from '../models/topology.ts';
 import type { Scenario } from './arbitraries.ts';
 
 /**

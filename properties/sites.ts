@@ -4,7 +4,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { loadTopology, parseTopology } from '../src/topology/load.ts';
-import type { Topology } from '../src/topology/types.ts';
+import type { Topology } from '../models/topology.ts';
 
 /** The bundled edge site (worked-example.md): esx-01 persists keys, esx-02 has no TPM; vSAN by the KMS. */
 export const edge: Topology = loadTopology(
@@ -61,3 +61,10 @@ vsan: { encryptedBy: kms }
 `,
   'branch-site',
 );
+
+/** The branch office with its VM stopped: its key is cached all the same (boot step 5), so it can start during an outage (AV-10). */
+export const idleBranch: Topology = {
+  ...branch,
+  name: 'idle-branch',
+  vms: branch.vms.map((vm) => ({ ...vm, running: false })),
+};

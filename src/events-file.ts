@@ -4,7 +4,7 @@
  * that the model refuses when it runs (interface.md), so a trace can show that refusal.
  */
 import { describeValue, InputError, type Problem } from './errors.ts';
-import { EVENT_TARGET, EVENT_TYPES, type EventType, type KpmEvent } from './events.ts';
+import { EVENT_TARGETS, EVENT_TYPES, targetFields, type EventType, type KpmEvent } from '../models/events.ts';
 import { parseSource, readSource, type Source } from './yaml-source.ts';
 
 export function loadEvents(file: string): KpmEvent[] {
@@ -47,32 +47,35 @@ function eventProblems(source: Source, item: unknown, index: number): Problem[] 
 }
 
 function targetProblems(source: Source, item: Fields, index: number, type: EventType): Problem[] {
-  const target = EVENT_TARGET[type];
-  if (target === null) return [];
-  const value = item[target];
-  if (value === undefined) return [source.problem([index, target], `missing: ${type} needs a ${target} id`)];
-  if (typeof value !== 'string') {
-    return [
-      source.problem([index, target], `expected a ${target} id (a string), got ${describeValue(value)}`),
-    ];
-  }
-  return [];
+  return targetFields(type).flatMap((target) => {
+    const value = item[target];
+    if (value === undefined)
+      return [source.problem([index, target], `missing: ${type} needs a ${target} id`)];
+    if (typeof value !== 'string') {
+      return [
+        source.problem([index, target], `expected a ${target} id (a string), got ${describeValue(value)}`),
+      ];
+    }
+    return [];
+  });
 }
 
 /** A stray field is most likely a wrong target (`vm` on a host event): silently dropping it would hide that. */
 function extraFieldProblems(source: Source, item: Fields, index: number, type: EventType): Problem[] {
-  const target = EVENT_TARGET[type];
-  const takes = target === null ? 'no field besides "type"' : `only "type" and "${target}"`;
+  const targets = targetFields(type);
+  const takes =
+    targets.length === 0
+      ? 'no field besides "type"'
+      : `only ${['type', ...targets].map((f) => `"${f}"`).join(' and ')}`;
   return Object.keys(item)
-    .filter((key) => key !== 'type' && key !== target)
+    .filter((key) => key !== 'type' && !targets.includes(key))
     .map((key) => source.problem([index, key], `unknown field "${key}"; ${type} takes ${takes}`));
 }
 
 /** Only called once every item passed eventProblems. */
 function toEvent(item: Fields): KpmEvent {
   const type = item.type as EventType;
-  const target = EVENT_TARGET[type];
-  return (target === null ? { type } : { type, [target]: item[target] }) as KpmEvent;
+  return Object.fromEntries([['type', type], ...targetFields(type).map((f) => [f, item[f]])]) as KpmEvent;
 }
 
 function isObject(value: unknown): value is Fields {
@@ -80,5 +83,5 @@ function isObject(value: unknown): value is Fields {
 }
 
 function isEventType(value: unknown): value is EventType {
-  return typeof value === 'string' && Object.hasOwn(EVENT_TARGET, value);
+  return typeof value === 'string' && Object.hasOwn(EVENT_TARGETS, value);
 }

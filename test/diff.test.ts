@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { diffStates, formatChange, formatState, type Change } from '../src/report/diff.ts';
-import type { ObservedHost, ObservedState } from '../src/world/observation.ts';
+import type { ObservedHost, ObservedState } from '../src/world/observe.ts';
 
 /** The steady state of the worked example (worked-example.md, step 0). */
 function steady(): ObservedState {

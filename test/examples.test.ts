@@ -10,7 +10,7 @@ import { formatEvent } from '../src/events.ts';
 import { loadEvents } from '../src/events-file.ts';
 import { loadTopology, parseTopology } from '../src/topology/load.ts';
 import { replay } from '../src/world/observe.ts';
-import type { ObservedHost } from '../src/world/observation.ts';
+import type { ObservedHost } from '../src/world/observe.ts';
 
 const EXAMPLES = fileURLToPath(new URL('../examples/', import.meta.url));
 

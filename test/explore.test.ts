@@ -3,24 +3,25 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { assign, setup } from 'xstate';
 import { productionModel, type Model } from '../models/index.ts';
-import type { KpmEvent } from '../src/events.ts';
-import { alphabet, eventInstances, type Alphabet } from '../src/explore/alphabet.ts';
+import type { KpmEvent } from '../models/events.ts';
+import { alphabetFilter as alphabet } from '../src/catalogue/alphabets.ts';
+import { eventInstances, type Alphabet } from '../src/explore/instances.ts';
 import { exploreDirect, type DirectExploration } from '../src/explore/direct.ts';
 import { explore, type Exploration } from '../src/explore/explorer.ts';
 import { PackedSearch } from '../src/explore/packed.ts';
 import { StateSet } from '../src/explore/state-set.ts';
 import { tablesFor } from '../src/explore/tables.ts';
 import { loadTopology } from '../src/topology/load.ts';
+import type { Release } from '../models/vocabulary.ts';
 import {
   DEFAULT_OPTIONS,
   type Host,
   type Options,
   type Provider,
-  type Release,
   type Topology,
   type Vm,
-} from '../src/topology/types.ts';
-import type { ObservedHost, ObservedState } from '../src/world/observation.ts';
+} from '../models/topology.ts';
+import type { ObservedHost, ObservedState } from '../src/world/observe.ts';
 import { observe, stateKey } from '../src/world/observe.ts';
 import { initialWorld, step, type World } from '../src/world/world.ts';
 
@@ -320,7 +321,10 @@ describe('symmetry', () => {
     const on = explore(TWINS, { alphabet: alphabet('outagesRebootsAndPower') });
     const off = explore(TWINS, { alphabet: alphabet('outagesRebootsAndPower'), symmetry: false });
     expect(on.symmetric).toBe(true);
-    expect(on.stats().blocksPerGroup).toHaveLength(2);
+    // One table group: b differs from a and c only in its starting persistence setting, which the
+    // site machine applies at the first start and no transition reads. Two symmetry classes: b
+    // starts in another block.
+    expect(on.stats().blocksPerGroup).toHaveLength(1);
     expect(on.states).toBeLessThan(off.states);
   });
 

@@ -38,7 +38,7 @@ import { formatEvent } from '../src/events.ts';
 import { parseEvents } from '../src/events-file.ts';
 import { parseTopology } from '../src/topology/load.ts';
 import { replay } from '../src/world/observe.ts';
-import type { ReplayResult } from '../src/world/observation.ts';
+import type { ReplayResult } from '../src/world/observe.ts';
 
 const GOLDEN_DIR = fileURLToPath(new URL('./golden/', import.meta.url));
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { formatProblem, InputError } from '../src/errors.ts';
 import { topologyJsonSchema } from '../src/topology/json-schema.ts';
 import { loadTopology, parseTopology } from '../src/topology/load.ts';
-import { DEFAULT_OPTIONS } from '../src/topology/types.ts';
+import { DEFAULT_OPTIONS } from '../models/topology.ts';
 
 /** One string per line, so that a test reads its line numbers off the array. */
 const lines = (...rows: string[]) => rows.join('\n') + '\n';

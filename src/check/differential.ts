@@ -4,12 +4,12 @@
  * of states. The first pair that disagrees gives the shortest differential counterexample.
  */
 import type { Model } from '../../models/index.ts';
-import type { KpmEvent } from '../events.ts';
-import { inAlphabet } from '../spec/alphabets.ts';
-import type { Check } from '../spec/plans.ts';
+import type { KpmEvent } from '../../models/events.ts';
+import { inAlphabet, type AlphabetName } from '../catalogue/alphabets.ts';
+import type { Check } from '../catalogue/plan.ts';
+import { eventInstances } from '../explore/instances.ts';
 import { observe, stateKey } from '../world/observe.ts';
 import { initialWorld, step, type World } from '../world/world.ts';
-import { eventInstances } from '../explore/alphabet.ts';
 
 export interface DifferentialResult {
   complete: boolean;
@@ -31,12 +31,13 @@ interface Node {
  * events of the services and of that host alone (other hosts then stay as they start).
  */
 export function exploreDifferential(
+  alphabet: AlphabetName,
   check: Extract<Check, { kind: 'differential' }>,
   limits: { maxStates: number },
   model?: Model,
   focus: (event: KpmEvent) => boolean = () => true,
 ): DifferentialResult {
-  const events = eventInstances(check.left).filter((e) => inAlphabet(check.alphabet, e) && focus(e));
+  const events = eventInstances(check.left).filter((e) => inAlphabet(alphabet, e) && focus(e));
   const nodes: Node[] = [
     {
       left: initialWorld(check.left, model),

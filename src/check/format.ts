@@ -2,9 +2,10 @@
  * `kpm check` for a person: the verdict table, each counterexample or witness as step-by-step
  * changes with the command that replays it, and the operator's answer per VM.
  */
-import { formatEvent, type KpmEvent } from '../events.ts';
+import type { KpmEvent } from '../../models/events.ts';
+import { formatEvent } from '../events.ts';
 import { diffStates, formatChange, plain, type Paint } from '../report/diff.ts';
-import type { Topology } from '../topology/types.ts';
+import type { Topology } from '../../models/topology.ts';
 import { replay } from '../world/observe.ts';
 import type { CheckReport, PropertyResult } from './report.ts';
 

@@ -2,9 +2,10 @@
  * What `kpm check` finds on a site: one result per property ID and subject (interface.md,
  * `kpm check --json`), with the evidence behind it.
  */
-import type { KpmEvent } from '../events.ts';
-import type { PropertyId } from '../spec/catalogue.ts';
-import type { Verdict } from '../spec/plans.ts';
+import type { KpmEvent } from '../../models/events.ts';
+import type { PropertyId } from '../catalogue/catalogue.ts';
+import type { Verdict } from '../catalogue/plan.ts';
+import type { Coverage } from '../statecharts/coverage.ts';
 
 export type Result = Verdict | 'bounded';
 
@@ -43,20 +44,6 @@ export interface CheckReport {
   operator: OperatorAnswer[];
   /** Set when random runs were used past the exhaustive bound. */
   random?: { seed: number; runs: number; coverage: Coverage };
-}
-
-export interface Coverage {
-  /** Per machine: the state nodes it was seen in and missed, the declared (state, event) handlers exercised and missed. */
-  machines: Record<
-    string,
-    {
-      states: string[];
-      missedStates: string[];
-      transitions: number;
-      transitionsDeclared: number;
-      missedTransitions: string[];
-    }
-  >;
 }
 
 export function allAsExpected(report: CheckReport): boolean {

@@ -3,17 +3,17 @@
  * shortest counterexample or witness, the operator's answer per VM, and random runs past the bound.
  */
 import { productionModel, type Model } from '../../models/index.ts';
-import type { KpmEvent } from '../events.ts';
-import type { AlphabetName } from '../spec/alphabets.ts';
-import { propertyInfo } from '../spec/catalogue.ts';
-import { plans, type Check, type Plan } from '../spec/plans.ts';
-import { recoveryShortfall } from '../spec/recovery.ts';
-import type { Topology } from '../topology/types.ts';
-import type { ObservedState } from '../world/observation.ts';
+import type { KpmEvent } from '../../models/events.ts';
+import type { AlphabetName } from '../catalogue/alphabets.ts';
+import { plans, propertyRecord } from '../catalogue/catalogue.ts';
+import type { Check, Plan } from '../catalogue/plan.ts';
+import { recoveryShortfall } from '../catalogue/recovery.ts';
+import type { Topology } from '../../models/topology.ts';
+import type { ObservedState } from '../world/observe.ts';
 import { observe } from '../world/observe.ts';
 import { exploreDifferential } from './differential.ts';
-import { CoverageRecorder } from './coverage.ts';
-import { packedGraph, type ExploreProgress, type Graph, type GraphOptions } from './graph.ts';
+import { CoverageRecorder } from '../statecharts/coverage.ts';
+import { packedGraph, type ExploreProgress, type Graph } from './graph.ts';
 import { randomSearch } from './random.ts';
 import { meets, type CheckReport, type OperatorAnswer, type PropertyResult } from './report.ts';
 
@@ -21,8 +21,6 @@ export interface CheckOptions {
   maxStates?: number;
   maxDepth?: number;
   model?: Model;
-  /** Builds the graph of one alphabet; the fast explorer by default. */
-  explore?: (topology: Topology, options: GraphOptions) => Graph;
   onProgress?: (progress: ExploreProgress) => void;
   /** Seed of the random runs past the bound. */
   seed?: number;
@@ -46,14 +44,13 @@ export function runCheck(topology: Topology, options: CheckOptions = {}): CheckR
     maxDepth: options.maxDepth ?? Infinity,
     model: options.model ?? productionModel,
   };
-  const build = options.explore ?? packedGraph;
   const graphs = new Map<AlphabetName, Graph>();
   const graph = (alphabet: AlphabetName) => {
     let g = graphs.get(alphabet);
     if (!g)
       graphs.set(
         alphabet,
-        (g = build(topology, { ...graphOptions, alphabet, onProgress: options.onProgress })),
+        (g = packedGraph(topology, { ...graphOptions, alphabet, onProgress: options.onProgress })),
       );
     return g;
   };
@@ -61,8 +58,8 @@ export function runCheck(topology: Topology, options: CheckOptions = {}): CheckR
   const full = graph('all');
   const found = new Map<Plan, Found | null>();
   const searches = all.filter((p): p is SearchPlan => p.check?.kind === 'search');
-  for (const alphabet of new Set(searches.map((p) => p.check.alphabet))) {
-    const group = searches.filter((p) => p.check.alphabet === alphabet);
+  for (const alphabet of new Set(searches.map((p) => p.alphabet))) {
+    const group = searches.filter((p) => p.alphabet === alphabet);
     for (const [plan, f] of searchGraph(graph(alphabet), group)) found.set(plan, f);
   }
   const results = all.map((plan) => decide(topology, plan, found, graph, graphOptions));
@@ -121,7 +118,7 @@ function decide(
   const base = {
     id: plan.id,
     subject: plan.subject,
-    statement: propertyInfo(plan.id).statement,
+    statement: propertyRecord(plan.id).statement,
     expected: plan.expected,
   };
   const check = plan.check;
@@ -138,7 +135,7 @@ function decide(
   }
   let outcome: { found: Found | null; complete: boolean; states: number };
   if (check.kind === 'search') {
-    const g = graph(check.alphabet);
+    const g = graph(plan.alphabet);
     outcome = { found: found.get(plan) ?? null, complete: g.complete, states: g.states };
   } else if (check.kind === 'differential') {
     outcome = differential(topology, plan, check, limits);
@@ -167,7 +164,9 @@ function differential(
     states: 0,
   };
   for (const host of hosts) {
-    const d = exploreDifferential(check, limits, limits.model, (e) => concerns(topology, e, host));
+    const d = exploreDifferential(plan.alphabet, check, limits, limits.model, (e) =>
+      concerns(topology, e, host),
+    );
     const shorter =
       d.counterexample && (!best.found || d.counterexample.trace.length < best.found.trace.length);
     best = {
@@ -230,14 +229,16 @@ function searchGraph(g: Graph, group: SearchPlan[]): Map<Plan, Found | null> {
       if (message) best.set(plan, { depth: g.depthOf(id), make: () => ({ trace: g.traceTo(id), message }) });
     }
   }
-  const stepping = group.filter((p) => p.check.step);
+  const stepping = group.filter((p) => p.check.step || p.check.refusal);
   if (stepping.length > 0) {
-    g.forEachTransition((from, event, to) => {
+    g.forEachTransition((from, event, to, applied) => {
       for (const plan of stepping) {
         const depth = g.depthOf(from) + 1;
         const known = best.get(plan);
         if (known && known.depth <= depth) continue;
-        const message = plan.check.step?.(obs(from), event, obs(to));
+        const message = applied
+          ? plan.check.step?.(obs(from), event, obs(to))
+          : plan.check.refusal?.(obs(from), event);
         if (message) best.set(plan, { depth, make: () => ({ trace: [...g.traceTo(from), event], message }) });
       }
     });

@@ -10,7 +10,7 @@ import { loadEvents } from '../events-file.ts';
 import { diffStates, formatChange, formatState, plain, type Paint } from '../report/diff.ts';
 import { loadTopology } from '../topology/load.ts';
 import { replay } from '../world/observe.ts';
-import type { ReplayResult } from '../world/observation.ts';
+import type { ReplayResult } from '../world/observe.ts';
 
 interface ReplayOptions {
   json?: boolean;

@@ -4,11 +4,11 @@
  * the fast explorer (packed.ts) is tested against it, and it is enough for small sites.
  */
 import type { Model } from '../../models/index.ts';
-import type { KpmEvent } from '../events.ts';
-import type { Topology } from '../topology/types.ts';
+import type { KpmEvent } from '../../models/events.ts';
+import type { Topology } from '../../models/topology.ts';
 import { stateKey } from '../world/observe.ts';
 import { initialWorld, step, type World } from '../world/world.ts';
-import { eventInstances, type Alphabet } from './alphabet.ts';
+import { eventInstances, type Alphabet } from './instances.ts';
 
 export interface Bounds {
   /** Stop (incomplete) before admitting more distinct states than this. */

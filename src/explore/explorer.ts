@@ -16,11 +16,11 @@
  * state they claim.
  */
 import { productionModel, type Model } from '../../models/index.ts';
-import type { KpmEvent } from '../events.ts';
-import type { Topology } from '../topology/types.ts';
-import type { ObservedState } from '../world/observation.ts';
+import type { KpmEvent } from '../../models/events.ts';
+import type { Topology } from '../../models/topology.ts';
+import type { ObservedState } from '../world/observe.ts';
 import type { World } from '../world/world.ts';
-import type { Alphabet } from './alphabet.ts';
+import type { Alphabet } from './instances.ts';
 import type { Bounds } from './direct.ts';
 import {
   HostChecks,
@@ -30,7 +30,7 @@ import {
   type HostStateCheckOptions,
   type HostStepCheck,
 } from './host-checks.ts';
-import { Observations } from './observed.ts';
+import { Observations } from './observation-pieces.ts';
 import { PackedSearch, type Progress } from './packed.ts';
 import { tablesFor, type Tables } from './tables.ts';
 
@@ -280,7 +280,7 @@ class PackedExploration implements Exploration {
   }
 
   view(host: string, services: number, block: number): ObservedState {
-    const h = this.tables.site.topology.hosts.findIndex((x) => x.id === host);
+    const h = this.tables.layout.topology.hosts.findIndex((x) => x.id === host);
     if (h < 0) throw new Error(`unknown host ${JSON.stringify(host)}`);
     return this.observations.view(h, services, block);
   }

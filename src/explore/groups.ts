@@ -1,38 +1,47 @@
 /**
  * How the fast explorer splits a site:
- * - the event instances, into service events and each host's local events (`EventLayout`);
+ * - the event instances, into service events and each host's local events (`EventLayout`), by
+ *   which host owns the components an event names;
  * - the hosts, into table groups: hosts of one configuration, whose blocks are isomorphic, share one
  *   block numbering and one set of tables (`tableGroups`);
  * - the slots of a packed state, with its symmetry classes: with symmetry on, the hosts of a table
  *   group that the alphabet treats alike and that start alike are interchangeable (`slotLayout`).
  */
-import type { KpmEvent } from '../events.ts';
-import type { Topology } from '../topology/types.ts';
-import { siteOf } from '../world/site.ts';
-import { eventInstances, type Alphabet } from './alphabet.ts';
+import { targetsOf, type KpmEvent } from '../../models/events.ts';
+import type { Topology } from '../../models/topology.ts';
+import { layoutOf, type Layout } from '../world/layout.ts';
+import { eventInstances, type Alphabet } from './instances.ts';
+import { ownedSlots, renamed, renaming } from './blocks.ts';
 
 export interface EventLayout {
-  /** KMS_* and VCENTER_* instances, in alphabet order. */
+  /** The events that name no host's component (vCenter, key servers), in alphabet order. */
   services: KpmEvent[];
-  /** Per host (topology order): its own events and its VMs' events, in alphabet order. */
+  /** Per host (topology order): the events that name its components (its own, its VMs'), in alphabet order. */
   local: KpmEvent[][];
 }
 
-const SERVICE_TYPES = new Set(['KMS_DOWN', 'KMS_UP', 'VCENTER_DOWN', 'VCENTER_UP']);
-
-export function isServiceEvent(event: KpmEvent): boolean {
-  return SERVICE_TYPES.has(event.type);
+/**
+ * The host an event belongs to: the one that owns every component it names (models/components.ts),
+ * or null when it names only shared ones. An event naming components of two hosts would couple them;
+ * the vocabulary has none, and the explorer refuses one rather than assume.
+ */
+export function ownerOf(layout: Layout, event: KpmEvent): string | null {
+  const owners = new Set(
+    targetsOf(event).map(([kind, id]) => layout.instances[kind].find((i) => i.id === id)?.owner ?? null),
+  );
+  if (owners.size > 1)
+    throw new Error(`an event that names components of two hosts: ${JSON.stringify(event)}`);
+  return owners.size === 0 ? null : [...owners][0];
 }
 
 /** Every instance of the topology (not only an alphabet's), so that tables serve every alphabet. */
 export function eventLayout(topology: Topology): EventLayout {
-  const site = siteOf(topology);
+  const layout = layoutOf(topology);
   const all = eventInstances(topology);
-  const hostOf = (e: KpmEvent): string =>
-    'host' in e ? e.host : 'vm' in e ? (site.vms.get(e.vm)?.host as string) : '';
+  const owner = all.map((e) => ownerOf(layout, e));
   return {
-    services: all.filter(isServiceEvent),
-    local: topology.hosts.map((h) => all.filter((e) => !isServiceEvent(e) && hostOf(e) === h.id)),
+    services: all.filter((_, i) => owner[i] === null),
+    local: topology.hosts.map((h) => all.filter((_, i) => owner[i] === h.id)),
   };
 }
 
@@ -44,18 +53,26 @@ export interface TableGroups {
 }
 
 /**
- * Hosts with the same release, TPM, persistence setting and VMs of the same profiles in the same
- * order (provider, vTPM, running) have isomorphic blocks: rename the host and its k-th VM. Under
- * `keyScope: 'cluster'` a block also holds other hosts' VM keys, which such a renaming does not
- * cover: every host is then its own group.
+ * Hosts whose components are configured alike (the machines' inputs equal once the host's own
+ * names are set aside: the k-th VM of one for the k-th VM of the other) have isomorphic blocks.
+ * Under `keyScope: 'cluster'` a block also holds other hosts' VM keys, which such a renaming does
+ * not cover: every host is then its own group.
  */
 export function tableGroups(topology: Topology): TableGroups {
-  const site = siteOf(topology);
+  const layout = layoutOf(topology);
   const configuration = (h: number): string => {
-    const host = topology.hosts[h];
-    if (topology.options.keyScope !== 'host') return host.id;
-    const vms = (site.vmsOnHost.get(host.id) ?? []).map((v) => [v.encryptedBy, v.vtpm, v.running]);
-    return JSON.stringify([host.release, host.tpm, host.keyPersistence, vms]);
+    const host = topology.hosts[h].id;
+    if (topology.options.keyScope !== 'host') return host;
+    const names = renaming(layout, host, '');
+    const placeholders = {
+      host: new Map([[host, '$host']]),
+      vm: new Map([...names.vm.keys()].map((vm, k) => [vm, `$vm${k}`])),
+    };
+    const inputs = ownedSlots(layout, host).map(({ kind, id }) => {
+      const instance = layout.instances[kind].find((i) => i.id === id);
+      return [kind, renamed(kind, instance?.input, placeholders)];
+    });
+    return JSON.stringify(inputs);
   };
   const groupOf = new Map<string, number>();
   const representative: number[] = [];

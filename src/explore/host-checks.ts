@@ -7,10 +7,10 @@
  * tried on every block its symmetry class holds in the state, and a finding's trace is rebuilt for
  * the arrangement that puts the offending block on h.
  */
-import type { KpmEvent } from '../events.ts';
+import type { KpmEvent } from '../../models/events.ts';
 import { formatEvent } from '../events.ts';
-import type { ObservedState } from '../world/observation.ts';
-import type { Observations } from './observed.ts';
+import type { ObservedState } from '../world/observe.ts';
+import type { Observations } from './observation-pieces.ts';
 import type { PackedSearch } from './packed.ts';
 import { REFUSED, type Tables } from './tables.ts';
 
@@ -124,10 +124,10 @@ export class HostChecks {
 
   findStep(check: HostStepCheck, options: HostCheckOptions = {}): HostFinding | null {
     const hosts = this.subjects(options.hosts);
-    const subject = this.t.site.topology.hosts.map((_, h) => hosts.indexOf(h));
+    const subject = this.t.layout.topology.hosts.map((_, h) => hosts.indexOf(h));
     const t = this.t;
     const { dispatch, slots, groupOfSlot } = this.search;
-    const nSvc = t.layout.services.length;
+    const nSvc = t.events.services.length;
     const svcMemos = hosts.map(() => new Memo());
     const localMemos = hosts.map(() => new Memo());
     const sCap = t.sCap;
@@ -167,7 +167,7 @@ export class HostChecks {
           const key = (b * sCap + s) * t.localCount[g] + index;
           let verdict = localMemos[i].verdict(key);
           if (verdict === UNSEEN) {
-            const message = this.checkStep(check, h, [s, b], t.layout.local[h][index], [s, b2]);
+            const message = this.checkStep(check, h, [s, b], t.events.local[h][index], [s, b2]);
             verdict = localMemos[i].record(key, message);
           }
           if (verdict === BAD)
@@ -227,7 +227,7 @@ export class HostChecks {
     const slot = this.search.dispatch.slot[e];
     if (slot < 0) return this.search.dispatch.events[e];
     const h = this.search.slots.hostOfSlot[arrangement[slot]];
-    return this.t.layout.local[h][this.search.dispatch.index[e]];
+    return this.t.events.local[h][this.search.dispatch.index[e]];
   }
 
   /**
@@ -237,8 +237,8 @@ export class HostChecks {
   private fold(h: number, events: readonly KpmEvent[]): (s: number, b: number) => [number, number] {
     const t = this.t;
     const g = t.groups.groupOfHost[h];
-    const services = new Map(t.layout.services.map((e, i) => [formatEvent(e), i]));
-    const local = new Map(t.layout.local[h].map((e, l) => [formatEvent(e), l]));
+    const services = new Map(t.events.services.map((e, i) => [formatEvent(e), i]));
+    const local = new Map(t.events.local[h].map((e, l) => [formatEvent(e), l]));
     const ops = events.flatMap((e): [number, number][] => {
       const key = formatEvent(e);
       if (services.has(key)) return [[-1, services.get(key) as number]];
@@ -261,7 +261,7 @@ export class HostChecks {
   }
 
   private subjects(ids: readonly string[] | undefined): number[] {
-    const all = this.t.site.topology.hosts.map((h) => h.id);
+    const all = this.t.layout.topology.hosts.map((h) => h.id);
     const wanted = ids ?? all;
     for (const id of wanted) if (!all.includes(id)) throw new Error(`unknown host ${JSON.stringify(id)}`);
     return all.flatMap((id, h) => (wanted.includes(id) ? [h] : []));
@@ -276,7 +276,7 @@ export class HostChecks {
   }
 
   private hostId(h: number): string {
-    return this.t.site.topology.hosts[h].id;
+    return this.t.layout.topology.hosts[h].id;
   }
 
   /** Memo keys use the services stride; a model with more services states would change it. */

@@ -8,9 +8,9 @@
  * sorted each step's successor is recomputed and undone, so that every trace replays through
  * `step()` to exactly the decoded state.
  */
-import type { KpmEvent } from '../events.ts';
+import type { KpmEvent } from '../../models/events.ts';
 import { formatEvent } from '../events.ts';
-import { eventInstances, type Alphabet } from './alphabet.ts';
+import { eventInstances, type Alphabet } from './instances.ts';
 import type { Bounds } from './direct.ts';
 import { slotLayout, type SlotLayout } from './groups.ts';
 import { bitsFor } from './packing.ts';
@@ -39,11 +39,11 @@ export interface Dispatch {
 
 export function dispatchOf(tables: Tables, slots: SlotLayout, alphabet: Alphabet): Dispatch {
   const where = new Map<string, [number, number]>();
-  tables.layout.services.forEach((e, i) => where.set(formatEvent(e), [-1, i]));
-  tables.layout.local.forEach((events, h) =>
+  tables.events.services.forEach((e, i) => where.set(formatEvent(e), [-1, i]));
+  tables.events.local.forEach((events, h) =>
     events.forEach((e, l) => where.set(formatEvent(e), [slots.slotOfHost[h], l])),
   );
-  const events = eventInstances(tables.site.topology).filter(alphabet);
+  const events = eventInstances(tables.layout.topology).filter(alphabet);
   const slot = new Int32Array(events.length);
   const index = new Int32Array(events.length);
   events.forEach((e, i) => ([slot[i], index[i]] = where.get(formatEvent(e)) as [number, number]));
@@ -99,7 +99,7 @@ export class PackedSearch {
   ) {
     if (UNKNOWN !== UNKNOWN_ || REFUSED !== REFUSED_) throw new Error('table markers out of step');
     const slots = slotLayout(
-      tables.layout,
+      tables.events,
       tables.groups,
       tables.initialBlocks,
       setup.alphabet,
@@ -163,7 +163,7 @@ export class PackedSearch {
     const { set, F, tables: t, groupOfSlot, symmetric, classLo, classHi } = this;
     const { slot: eventSlot, index: eventIndex } = this.dispatch;
     const nEvents = eventSlot.length;
-    const nServices = t.layout.services.length;
+    const nServices = t.events.services.length;
     const localCount = Int32Array.from(t.localCount);
     const from = new Uint32Array(F);
     const next = new Uint32Array(F);
@@ -266,7 +266,7 @@ export class PackedSearch {
     const index = this.dispatch.index[e];
     const s = from[0];
     if (slot < 0) {
-      let s2 = t.svcNext[s * t.layout.services.length + index];
+      let s2 = t.svcNext[s * t.events.services.length + index];
       if (s2 === UNKNOWN) s2 = t.serviceNext(s, index);
       if (s2 === REFUSED) return false;
       out[0] = s2;
@@ -386,6 +386,6 @@ export class PackedSearch {
   private relabelEvent(e: number, relabel: Int32Array): KpmEvent {
     const slot = this.dispatch.slot[e];
     if (slot < 0) return this.dispatch.events[e];
-    return this.tables.layout.local[this.slots.hostOfSlot[relabel[slot]]][this.dispatch.index[e]];
+    return this.tables.events.local[this.slots.hostOfSlot[relabel[slot]]][this.dispatch.index[e]];
   }
 }

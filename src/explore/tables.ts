@@ -2,30 +2,22 @@
  * The fast explorer's transition tables, filled lazily by running the real `step()`.
  *
  * Services states and host blocks are interned to small integers (blocks per table group of
- * identically configured hosts, under the names of the group's representative host). Three facts of the
- * world make the tables exact (src/world/world.ts: a host's automatic effects read only the
- * services and its own block):
+ * identically configured hosts, under the names of the group's representative host). Three facts
+ * make the tables exact; the first two are checked on every entry computed, the third by the
+ * equality tests against the direct explorer (a host's automatic effects read only the services
+ * and its own block, models/facts.ts):
  * - a service event maps services s to s' (or is refused), whatever the blocks: `svcNext`;
  * - it then maps each block b to settle(s', b): `settle`;
  * - a host-local event maps (s, b) to (s, b') or is refused, and leaves the other blocks alone: `local`.
  * Each entry is computed once through XState (on a template world with the parts swapped in) and is
  * an array lookup afterwards. Nothing here knows what an event does: a model variant gives other tables.
  */
+import type { KpmEvent } from '../../models/events.ts';
 import type { Model } from '../../models/index.ts';
-import type { KpmEvent } from '../events.ts';
-import type { Topology } from '../topology/types.ts';
-import { siteOf, type Site } from '../world/site.ts';
+import type { Topology } from '../../models/topology.ts';
+import { layoutOf, type Layout } from '../world/layout.ts';
 import { initialWorld, step, type World } from '../world/world.ts';
-import {
-  blockKey,
-  compose,
-  readBlock,
-  readServices,
-  relabel,
-  servicesKey,
-  type Block,
-  type Services,
-} from './blocks.ts';
+import { compose, partsKey, readBlock, readServices, relabel, type Block, type Services } from './blocks.ts';
 import { eventLayout, tableGroups, type EventLayout, type TableGroups } from './groups.ts';
 
 /** Table entry not computed yet. */
@@ -34,9 +26,9 @@ export const UNKNOWN = -1;
 export const REFUSED = -2;
 
 export class Tables {
-  readonly site: Site;
+  readonly layout: Layout;
   readonly template: World;
-  readonly layout: EventLayout;
+  readonly events: EventLayout;
   readonly groups: TableGroups;
   /** Local events per group (the same list, renamed, on every host of a group). */
   readonly localCount: number[];
@@ -69,41 +61,40 @@ export class Tables {
     topology: Topology,
     readonly model: Model,
   ) {
-    this.site = siteOf(topology);
-    this.layout = eventLayout(topology);
+    this.layout = layoutOf(topology);
+    this.events = eventLayout(topology);
     this.groups = tableGroups(topology);
     this.template = initialWorld(topology, model);
     const { representative, groupOfHost } = this.groups;
-    this.localCount = representative.map((h) => this.layout.local[h].length);
+    this.localCount = representative.map((h) => this.events.local[h].length);
     this.blocks = representative.map(() => []);
     this.blockIds = representative.map(() => new Map());
     this.placed = topology.hosts.map(() => []);
     const keyServers = topology.providers.filter((p) => p.kind !== 'native').length;
     this.sCap = 2 ** (1 + keyServers); // exact for the production model: each service up or down
-    this.svcNext = new Int32Array(this.sCap * this.layout.services.length).fill(UNKNOWN);
+    this.svcNext = new Int32Array(this.sCap * this.events.services.length).fill(UNKNOWN);
     this.svcPred = new Int32Array(this.sCap * 2).fill(UNKNOWN);
     this.local = representative.map(() => new Int32Array(0));
     this.settle = representative.map(() => new Int32Array(0));
-    this.initialServices = this.internServices(readServices(this.template));
+    this.initialServices = this.internServices(readServices(this.layout, this.template));
     this.initialBlocks = topology.hosts.map((_, h) => {
       const rep = representative[groupOfHost[h]];
-      const own = readBlock(this.site, this.template, this.hostId(h));
-      return this.internBlock(groupOfHost[h], relabel(this.site, model, own, this.host(h), this.host(rep)));
+      const own = readBlock(this.layout, this.template, this.hostId(h));
+      return this.internBlock(
+        groupOfHost[h],
+        relabel(this.layout, model, own, this.hostId(h), this.hostId(rep)),
+      );
     });
   }
 
-  private host(h: number) {
-    return this.site.topology.hosts[h];
-  }
-
   private hostId(h: number): string {
-    return this.site.topology.hosts[h].id;
+    return this.layout.topology.hosts[h].id;
   }
 
   // --- interning ---------------------------------------------------------------------------
 
   internServices(services: Services): number {
-    const key = servicesKey(services);
+    const key = partsKey(services);
     let s = this.servicesIds.get(key);
     if (s === undefined) {
       s = this.services.length;
@@ -115,7 +106,7 @@ export class Tables {
   }
 
   internBlock(g: number, block: Block): number {
-    const key = blockKey(block);
+    const key = partsKey(block);
     let b = this.blockIds[g].get(key);
     if (b === undefined) {
       b = this.blocks[g].length;
@@ -142,7 +133,7 @@ export class Tables {
   private growServices(): void {
     const old = this.sCap;
     const cap = old * 2;
-    const n = this.layout.services.length;
+    const n = this.events.services.length;
     const svcNext = new Int32Array(cap * n).fill(UNKNOWN);
     svcNext.set(this.svcNext);
     this.svcNext = svcNext;
@@ -167,12 +158,15 @@ export class Tables {
   // --- lookups, computed on a miss -----------------------------------------------------------
 
   serviceNext(s: number, e: number): number {
-    const i = s * this.layout.services.length + e;
+    const i = s * this.events.services.length + e;
     const known = this.svcNext[i];
     if (known !== UNKNOWN) return known;
-    const result = this.run(compose(this.site, this.template, this.services[s], []), this.layout.services[e]);
-    const next = result === null ? REFUSED : this.internServices(readServices(result));
-    this.svcNext[s * this.layout.services.length + e] = next;
+    const result = this.run(
+      compose(this.layout, this.template, this.services[s], []),
+      this.events.services[e],
+    );
+    const next = result === null ? REFUSED : this.internServices(readServices(this.layout, result));
+    this.svcNext[s * this.events.services.length + e] = next;
     if (next >= 0 && this.svcPred[2 * next] === UNKNOWN) {
       this.svcPred[2 * next] = s;
       this.svcPred[2 * next + 1] = e;
@@ -186,15 +180,11 @@ export class Tables {
     if (known !== UNKNOWN) return known;
     const rep = this.groups.representative[g];
     const world = this.placeAtRepresentative(g, s, b);
-    const result = this.run(world, this.layout.local[rep][l]);
+    const result = this.run(world, this.events.local[rep][l]);
     let next = REFUSED;
     if (result !== null) {
-      if (servicesKey(readServices(result)) !== servicesKey(this.services[s])) {
-        throw new Error(
-          `a host-local event changed the shared services: ${JSON.stringify(this.layout.local[rep][l])}`,
-        );
-      }
-      next = this.internBlock(g, readBlock(this.site, result, this.hostId(rep)));
+      this.checkOnlyHostChanged(world, result, this.hostId(rep), this.events.local[rep][l]);
+      next = this.internBlock(g, readBlock(this.layout, result, this.hostId(rep)));
     }
     this.local[g][(b * this.sCap + s) * L + l] = next;
     return next;
@@ -207,17 +197,38 @@ export class Tables {
     const s = this.svcPred[2 * s2];
     const e = this.svcPred[2 * s2 + 1];
     if (s === UNKNOWN) throw new Error(`no service transition into services state ${s2} is known`);
-    const result = this.run(this.placeAtRepresentative(g, s, b), this.layout.services[e]);
+    const result = this.run(this.placeAtRepresentative(g, s, b), this.events.services[e]);
     if (result === null) throw new Error('a service event was refused in one world and applied in another');
     const rep = this.groups.representative[g];
-    const next = this.internBlock(g, readBlock(this.site, result, this.hostId(rep)));
+    const next = this.internBlock(g, readBlock(this.layout, result, this.hostId(rep)));
     this.settle[g][b * this.sCap + s2] = next;
     return next;
   }
 
+  /**
+   * A host's own event must leave the services and every other host as they were: the tables
+   * depend on it (and models/components.ts, by giving each component an owner, promises it).
+   */
+  private checkOnlyHostChanged(before: World, after: World, host: string, event: KpmEvent): void {
+    const same = (a: readonly unknown[], b: readonly unknown[]) => a.every((x, i) => x === b[i]);
+    const changed =
+      partsKey(readServices(this.layout, after)) !== partsKey(readServices(this.layout, before))
+        ? 'the shared services'
+        : this.layout.topology.hosts
+            .map((h) => h.id)
+            .find(
+              (h) => h !== host && !same(readBlock(this.layout, after, h), readBlock(this.layout, before, h)),
+            );
+    if (changed !== undefined) {
+      throw new Error(
+        `${JSON.stringify(event)}, an event of ${host}, changed ${changed}: the hosts are coupled`,
+      );
+    }
+  }
+
   private placeAtRepresentative(g: number, s: number, b: number): World {
     const rep = this.hostId(this.groups.representative[g]);
-    return compose(this.site, this.template, this.services[s], [[rep, this.blocks[g][b]]]);
+    return compose(this.layout, this.template, this.services[s], [[rep, this.blocks[g][b]]]);
   }
 
   private run(world: World, event: KpmEvent): World | null {
@@ -270,16 +281,16 @@ export class Tables {
     if (cached !== undefined) return cached;
     const g = this.groups.groupOfHost[h];
     const rep = this.groups.representative[g];
-    const block = relabel(this.site, this.model, this.blocks[g][b], this.host(rep), this.host(h));
+    const block = relabel(this.layout, this.model, this.blocks[g][b], this.hostId(rep), this.hostId(h));
     this.placed[h][b] = block;
     return block;
   }
 
   /** The world with services `s` and block `blockOf(h)` on each host h (topology index). */
   world(s: number, blockOf: (h: number) => number): World {
-    const hosts = this.site.topology.hosts;
+    const hosts = this.layout.topology.hosts;
     const placed = hosts.map((host, h) => [host.id, this.blockOn(h, blockOf(h))] as const);
-    return compose(this.site, this.template, this.services[s], placed);
+    return compose(this.layout, this.template, this.services[s], placed);
   }
 }
 

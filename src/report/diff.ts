@@ -5,7 +5,7 @@
  *
  * The changes are plain data, so they can also be printed as JSON or checked by a test.
  */
-import type { ObservedHost, ObservedState, ObservedVm } from '../world/observation.ts';
+import type { ObservedHost, ObservedState, ObservedVm } from '../world/observe.ts';
 
 type UpDown = 'up' | 'down';
 

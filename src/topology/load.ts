@@ -7,7 +7,7 @@ import { describeValue, InputError, type PathSegment, type Problem } from '../er
 import { parseSource, readSource, type Source } from '../yaml-source.ts';
 import { checkRules } from './rules.ts';
 import { topologySchema, type ParsedTopology } from './schema.ts';
-import type { Topology } from './types.ts';
+import type { Topology } from '../../models/topology.ts';
 
 export function loadTopology(file: string): Topology {
   return parseTopology(readSource(file), file);

@@ -4,15 +4,8 @@
  * so a user sees all that is wrong in one run. Messages end with the rule they enforce.
  */
 import type { PathSegment } from '../errors.ts';
-import {
-  atLeast,
-  VSAN_KEY,
-  type Host,
-  type Provider,
-  type Release,
-  type Topology,
-  type Vm,
-} from './types.ts';
+import { atLeast, VSAN_KEY, type Release } from '../../models/vocabulary.ts';
+import type { Host, Provider, Topology, Vm } from '../../models/topology.ts';
 
 export interface Finding {
   path: PathSegment[];

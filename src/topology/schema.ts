@@ -4,7 +4,8 @@
  * The same schema gives the JSON Schema for editors (json-schema.ts), hence a description per field.
  */
 import { z } from 'zod';
-import { DEFAULT_OPTIONS, RELEASES } from './types.ts';
+import { RELEASES } from '../../models/vocabulary.ts';
+import { DEFAULT_OPTIONS } from '../../models/topology.ts';
 
 /** Ids become key names and event targets, so they stay plain words. */
 const ID_PATTERN = /^[A-Za-z0-9._-]+$/;

@@ -9,7 +9,7 @@ export const rebootKeepsCache = hostMachine.provide({
   actions: { emptyCache: assign({ cache: ({ context }) => context.cache }) },
 });
 
-/** KP-14 broken: a reboot also forgets the KDKs (`emptyCache`, the first action of BOOT, clears them too). */
+/** KP-14 broken: a reboot also forgets the KDKs (`emptyCache`, the host's part of boot step 1, clears them too). */
 export const rebootForgetsKdks = hostMachine.provide({
   actions: { emptyCache: assign({ cache: [], kdks: [] }) },
 });

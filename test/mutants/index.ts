@@ -10,27 +10,30 @@
  * so each mutant names a small `site` where the shortest trace is `expectedLength` events long.
  */
 import { productionModel, type Model } from '../../models/index.ts';
-import { branch, edge, edge702, trustedPersisted, trustedSite } from '../../properties/sites.ts';
-import type { PropertyId } from '../../src/spec/catalogue.ts';
-import type { Topology } from '../../src/topology/types.ts';
-import { diskGroupNeverRetries } from './disk-group.ts';
+import { branch, edge, edge702, idleBranch, trustedPersisted, trustedSite } from '../../properties/sites.ts';
+import type { PropertyId } from '../../src/catalogue/catalogue.ts';
+import type { Topology } from '../../models/topology.ts';
 import { rebootForgetsKdks, rebootKeepsCache } from './host.ts';
+import { bootSkipsRestore, outageStopsRunningVms, settleSkipsDiskRetry } from './orchestration.ts';
 import { disableKeepsKeys, kekStoredOn702, persistenceWithoutTpm } from './persistence.ts';
-import { kdkIgnoresTpmOnly, trustedPathNeedsVcenter } from './provider.ts';
-import { attestationIgnored, autostartIgnored, cacheIgnored, unlockWithoutKey } from './vm.ts';
+import { kdkIgnoresTpmOnly, trustedPathIgnoresAttestation, trustedPathNeedsVcenter } from './provider.ts';
+import {
+  attestationIgnored,
+  autostartIgnored,
+  cacheIgnored,
+  powerOnIgnoresCache,
+  unlockWithoutKey,
+} from './vm.ts';
 
 /*
- * Not in the list, and why:
- * - "An outage stops running VMs" (AV-09) cannot be planted with `provide`: outages reach only the
- *   vcenter, provider and host machines, whose outage transitions have no guard or action, and the
- *   world sends the VM machine nothing on an outage (KEY_CHECK goes to locked VMs only, which are
- *   off). It would take a change to the world's routing, which a mutant must not touch.
- * - Survivors the suite does not catch (found while building this tier; the properties of section 5
- *   do not say these things, so they are gaps of the catalogue rather than of the search):
- *   - vm `keyUsable` ignoring the cache for VM_POWER_ON only: a VM powered off during an outage
- *     cannot be powered on again. DOC-03 promises it can; AV-09 skips refused events, AV-01 checks locks.
- *   - provider `trustedPathOpen` ignoring attestation: an equivalent mutant, since the VM machine and
- *     the world's cluster caching check attestation again; nothing observable changes.
+ * The orchestration is statecharts too (models/site.ts, models/boot.ts), so routing, automatic
+ * effects and boot steps are planted the same way (orchestration.ts).
+ *
+ * Not in the list, and why: survivors the suite does not catch, because no property of section 5
+ * says what they break (gaps of the catalogue rather than of the search):
+ * - boot `deliverKdks` sending nothing: after a TPM replacement with vCenter up, the native VMs lock
+ *   at boot step 5 and the KDK only arrives with the automatic effects; no property speaks of the
+ *   fate of VMs through a TPM replacement.
  */
 
 export interface Mutant {
@@ -128,11 +131,11 @@ export const MUTANTS: Mutant[] = [
     'DOC-06: provider `hostEligible` ignores tpmOnly: the steady initial state already gives the KDK to a host without a TPM 2.0.',
   ),
   mutant(
-    'disk-group-never-retries',
-    { diskGroup: diskGroupNeverRetries },
+    'settle-skips-disk-retry',
+    { site: settleSkipsDiskRetry },
     'LV-01',
     [2, edge],
-    'DOC-05: disk group `kekUsable` is false for RETRY. An outage, then a reboot: the disk group never mounts again.',
+    'DOC-05: site `settle` sends no MOUNT. An outage, then a reboot: the disk group never mounts again, even once the KMS is back.',
   ),
   mutant(
     'attestation-ignored',
@@ -140,5 +143,33 @@ export const MUTANTS: Mutant[] = [
     'SEC-07',
     [2, trustedPersisted],
     'DOC-07: vm `keyUsable` ignores attestation. A failed attestation, then a reboot: the unattested host restarts the trusted VM from its stored key instead of locking it.',
+  ),
+  mutant(
+    'outage-stops-running-vms',
+    { site: outageStopsRunningVms },
+    'AV-09',
+    [1, edge],
+    "DOC-03: site `toHost` routes LINK_DOWN to the host's VMs as a power-off. One link outage stops the running VMs.",
+  ),
+  mutant(
+    'power-on-ignores-cache',
+    { vm: powerOnIgnoresCache },
+    'AV-10',
+    [2, idleBranch],
+    'DOC-03: vm `keyUsable` ignores the cache for VM_POWER_ON. An outage, then a power-on of a stopped VM whose key is cached: refused.',
+  ),
+  mutant(
+    'trusted-path-ignores-attestation',
+    { provider: trustedPathIgnoresAttestation },
+    'SEC-07',
+    [2, trustedSite],
+    'DOC-07: provider `trustedPathOpen` ignores attestation. A failed attestation, then a reboot: Trust Authority hands the unattested host its key.',
+  ),
+  mutant(
+    'boot-skips-restore',
+    { boot: bootSkipsRestore },
+    'AV-01',
+    [2, edge],
+    'KP-11: boot `restoreStoredKeys` does nothing. An outage, then a reboot: the stored key is not restored and the VM locks.',
   ),
 ];

@@ -4,7 +4,8 @@
  */
 import { assign } from 'xstate';
 import { persistenceMachine } from '../../models/persistence.ts';
-import { VSAN_KEY } from '../../src/topology/types.ts';
+import { storable } from '../../models/definitions.ts';
+import { VSAN_KEY } from '../../models/vocabulary.ts';
 
 /**
  * DOC-01 broken: persistence ignores the TPM requirement (`noTpm2` is never true). The loader
@@ -31,7 +32,6 @@ export const disableKeepsKeys = persistenceMachine.provide({
 export const kekStoredOn702 = persistenceMachine.provide({
   guards: {
     storable: ({ context, event }) =>
-      event.type === 'STORE' &&
-      (event.key === VSAN_KEY || !event.native || context.nativeKeyWording === '7.0'),
+      event.type === 'STORE' && (event.key === VSAN_KEY ? !event.derived : storable(event, context)),
   },
 });

@@ -13,13 +13,14 @@
  * the state, so an explorer gains nothing from trying them):
  * - KMS_DOWN/KMS_UP of a native provider (it has no key server, KP-13);
  * - TPM_REPLACE on a host without a TPM 2.0 (DOC-09);
- * - KEY_PERSISTENCE_ENABLE/DISABLE on a host where persistence can never be in effect: below 7.0U2
- *   or without a TPM 2.0 (DOC-01; neither the release nor the TPM kind changes during a run);
+ * - KEY_PERSISTENCE_ENABLE/DISABLE on a host that does not support persistence (DOC-01; neither
+ *   the release nor the TPM kind changes during a run);
  * - VM_UNLOCK of an unencrypted VM (it needs no key, so it is never locked).
+ * A test checks that each of these is refused in every reachable state of every example.
  */
-import type { KpmEvent } from '../events.ts';
-import { inAlphabet, type AlphabetName } from '../spec/alphabets.ts';
-import { atLeast, type Host, type Topology } from '../topology/types.ts';
+import { hasTpm2, persistenceSupported } from '../../models/definitions.ts';
+import type { KpmEvent } from '../../models/events.ts';
+import type { Host, Topology } from '../../models/topology.ts';
 
 export function eventInstances(topology: Topology): KpmEvent[] {
   const events: KpmEvent[] = [];
@@ -36,11 +37,6 @@ export function eventInstances(topology: Topology): KpmEvent[] {
   return events;
 }
 
-/** Section 1: persistence can be in effect only from 7.0U2 with a TPM 2.0. */
-export function persistencePossible(host: Host): boolean {
-  return host.tpm === '2.0' && atLeast(host.release, '7.0U2');
-}
-
 function hostEvents(h: Host): KpmEvent[] {
   const host = h.id;
   const events: KpmEvent[] = [
@@ -48,18 +44,13 @@ function hostEvents(h: Host): KpmEvent[] {
     { type: 'LINK_UP', host },
     { type: 'HOST_REBOOT', host },
   ];
-  if (persistencePossible(h)) {
+  if (persistenceSupported(h)) {
     events.push({ type: 'KEY_PERSISTENCE_ENABLE', host }, { type: 'KEY_PERSISTENCE_DISABLE', host });
   }
   events.push({ type: 'ATTESTATION_FAIL', host }, { type: 'ATTESTATION_PASS', host });
-  if (h.tpm === '2.0') events.push({ type: 'TPM_REPLACE', host });
+  if (hasTpm2(h)) events.push({ type: 'TPM_REPLACE', host });
   return events;
 }
 
 /** A sub-alphabet: which event instances an exploration may use. */
 export type Alphabet = (event: KpmEvent) => boolean;
-
-/** The filter of one of the spec's named alphabets (src/spec/alphabets.ts). */
-export function alphabet(name: AlphabetName): Alphabet {
-  return (event) => inAlphabet(name, event);
-}

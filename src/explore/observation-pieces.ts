@@ -4,14 +4,13 @@
  * assembled observation is exactly what `observe(world)` gives, without XState on the way.
  * Pieces are frozen and shared between observations: callers must not (and cannot) change them.
  */
-import type { ObservedHost, ObservedState, ObservedVm } from '../world/observation.ts';
-import { observe } from '../world/observe.ts';
+import { observe, type ObservedHost, type ObservedState, type ObservedVm } from '../world/observe.ts';
 import { compose } from './blocks.ts';
 import type { Tables } from './tables.ts';
 
 interface HostPiece {
   host: ObservedHost;
-  /** The host's VMs, in `site.vmsOnHost` order. */
+  /** The host's VMs, in topology order. */
   vms: ObservedVm[];
 }
 
@@ -31,10 +30,10 @@ export class Observations {
     /** Where each host's block is in a state's fields: field 1 + slotOfHost[h]. */
     private readonly slotOfHost: readonly number[],
   ) {
-    const { topology } = tables.site;
+    const { topology } = tables.layout;
     this.hostIds = topology.hosts.map((h) => h.id);
     this.hostPieces = topology.hosts.map(() => []);
-    this.vmIds = topology.hosts.map((h) => (tables.site.vmsOnHost.get(h.id) ?? []).map((vm) => vm.id));
+    this.vmIds = topology.hosts.map((h) => [...tables.layout.owned('vm', h.id)]);
     const hostIndex = new Map(this.hostIds.map((id, h) => [id, h]));
     this.vmOrder = topology.vms.map((vm) => {
       const h = hostIndex.get(vm.host) as number;
@@ -46,7 +45,7 @@ export class Observations {
     let piece = this.servicesPieces[s];
     if (piece === undefined) {
       const t = this.tables;
-      const { vcenter, providers } = observe(compose(t.site, t.template, t.services[s], []));
+      const { vcenter, providers } = observe(compose(t.layout, t.template, t.services[s], []));
       piece = deepFreeze({ vcenter, providers });
       this.servicesPieces[s] = piece;
     }
@@ -59,7 +58,7 @@ export class Observations {
     if (piece === undefined) {
       const t = this.tables;
       const id = this.hostIds[h];
-      const world = compose(t.site, t.template, t.services[0], [[id, t.blockOn(h, b)]]);
+      const world = compose(t.layout, t.template, t.services[0], [[id, t.blockOn(h, b)]]);
       const observed = observe(world);
       piece = deepFreeze({ host: observed.hosts[id], vms: this.vmIds[h].map((vm) => observed.vms[vm]) });
       this.hostPieces[h][b] = piece;

@@ -1,9 +1,9 @@
 /**
  * LV-01: the recovery procedure of an operator, and whether it brings the site back.
  */
-import type { KpmEvent } from '../events.ts';
-import type { Topology } from '../topology/types.ts';
-import type { ObservedState } from '../world/observation.ts';
+import type { KpmEvent } from '../../models/events.ts';
+import type { Topology } from '../../models/topology.ts';
+import type { ObservedState } from '../world/observe.ts';
 import { observe } from '../world/observe.ts';
 import { step, type World } from '../world/world.ts';
 

@@ -1,41 +1,20 @@
 /**
- * The site a user describes: the validated, defaulted form of a topology file
- * (interface.md, "Topology file"). Every field has its default filled in.
+ * A site as the model takes it (key-persistence.md, section 1, "Site"): its providers, hosts, VMs,
+ * encrypted vSAN and the modelling choices of section 4. Validated and defaulted: every field has
+ * its value. The topology file format (interface.md) is loaded into this shape by src/topology/.
  */
-
-/** vSphere releases in order (key-persistence.md, section 1). */
-export const RELEASES = [
-  '6.7',
-  '7.0',
-  '7.0U1',
-  '7.0U2',
-  '7.0U3',
-  '8.0',
-  '8.0U1',
-  '8.0U2',
-  '8.0U3',
-  '9.0',
-] as const;
-export type Release = (typeof RELEASES)[number];
-
-/** True when `release` is `floor` or later. */
-export function atLeast(release: Release, floor: Release): boolean {
-  return RELEASES.indexOf(release) >= RELEASES.indexOf(floor);
-}
-
-export type ProviderKind = 'standard' | 'trusted' | 'native';
-export type Tpm = '2.0' | '1.2' | 'none';
+import type { ProviderKind, Release, Tpm } from './vocabulary.ts';
 
 export interface Provider {
   id: string;
   kind: ProviderKind;
-  /** DOC-06: native providers only; ignored for the others. */
+  /** DOC-06: native providers only; the others carry the default, which nothing reads. */
   tpmOnly: boolean;
 }
 
 export interface Host {
   id: string;
-  /** The host's own release: the site's unless overridden. */
+  /** The host's own release: the site's unless overridden (a cluster in the middle of an upgrade). */
   release: Release;
   tpm: Tpm;
   /** The persistence setting at the start (KP-17, DOC-01). */
@@ -48,12 +27,11 @@ export interface Vm {
   /** Provider id, or null for an unencrypted VM. */
   encryptedBy: string | null;
   vtpm: boolean;
+  /** It runs in the steady initial state (when its key is usable). */
   running: boolean;
 }
 
-/**
- * The ASM choices of key-persistence.md, section 4. Defaults are the spec's.
- */
+/** The modelling choices of key-persistence.md, section 4 (ASM), each an option. */
 export interface Options {
   /** ASM-01: while persistence is in effect every cached key is stored, and enabling stores what is cached. */
   persistCachedKeys: boolean;
@@ -69,6 +47,7 @@ export interface Options {
   nativeKeyWording: '8.0' | '7.0';
 }
 
+/** The spec's readings (section 4, "Default"). */
 export const DEFAULT_OPTIONS: Options = {
   persistCachedKeys: true,
   autoUnlock: false,
@@ -79,6 +58,7 @@ export const DEFAULT_OPTIONS: Options = {
 };
 
 export interface Topology {
+  /** Free text. */
   name: string;
   release: Release;
   options: Options;
@@ -88,6 +68,3 @@ export interface Topology {
   /** Encrypted vSAN: the provider of the cluster KEK, or null when there is no encrypted vSAN. */
   vsan: { encryptedBy: string } | null;
 }
-
-/** The key name of the vSAN KEK in caches and stores (interface.md). */
-export const VSAN_KEY = 'vsan';

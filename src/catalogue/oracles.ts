@@ -1,12 +1,18 @@
 /**
- * The safety properties (SEC) and the per-step availability check of AV-09, written against the
- * observable state only (interface.md), from the words of key-persistence.md, not from the
- * machines: they check the model, so they must not share its code.
+ * The oracles of the properties: the safety properties (SEC), and the per-step checks of AV-09 and
+ * AV-10, written against the observable state only (interface.md), from the words of
+ * key-persistence.md, not from the machines: they check the model, so they must not share its code
+ * (only the release floors, which are data of DOC-08). test/oracles.test.ts holds the definitions
+ * they restate (the key path, persistence in effect, a key present) against the model's, both ways,
+ * on every state of every example.
  */
-import { formatEvent, OUTAGE_EVENTS, type KpmEvent } from '../events.ts';
-import { atLeast, VSAN_KEY, type Host, type Vm } from '../topology/types.ts';
-import type { ObservedHost, ObservedState } from '../world/observation.ts';
-import { providerOf, type Site } from '../world/site.ts';
+import type { KpmEvent } from '../../models/events.ts';
+import type { Vm } from '../../models/topology.ts';
+import { atLeast, FLOORS, VSAN_KEY } from '../../models/vocabulary.ts';
+import { formatEvent } from '../events.ts';
+import { providerOf, type Lookups } from '../topology/lookups.ts';
+import type { ObservedHost, ObservedState } from '../world/observe.ts';
+import { OUTAGE_EVENTS } from './alphabets.ts';
 import type { PropertyId } from './catalogue.ts';
 
 export interface Violation {
@@ -17,8 +23,9 @@ export interface Violation {
 }
 
 /** SEC-01, SEC-02, SEC-03, SEC-05 (the store of a disabled host), SEC-06 on one host. */
-export function hostStateViolations(site: Site, state: ObservedState, hostId: string): Violation[] {
-  const host = site.hosts.get(hostId) as Host;
+export function hostStateViolations(site: Lookups, state: ObservedState, hostId: string): Violation[] {
+  const host = site.hosts.get(hostId);
+  if (host === undefined) throw new Error(`no host ${hostId}`);
   const obs = state.hosts[hostId];
   const out: Violation[] = [];
   for (const vm of site.vmsOnHost.get(hostId) ?? []) {
@@ -36,14 +43,14 @@ export function hostStateViolations(site: Site, state: ObservedState, hostId: st
       message: `${hostId} stores keys without persistence in effect`,
     });
   }
-  if (obs.persistenceInEffect && !(atLeast(host.release, '7.0U2') && host.tpm === '2.0')) {
+  if (obs.persistenceInEffect && !(atLeast(host.release, FLOORS.keyPersistence) && host.tpm === '2.0')) {
     out.push({
       id: 'SEC-03',
       subject: hostId,
       message: `persistence is in effect on ${hostId}, which cannot have it`,
     });
   }
-  if (obs.storedKeys.includes(VSAN_KEY) && !atLeast(host.release, '7.0U3')) {
+  if (obs.storedKeys.includes(VSAN_KEY) && !atLeast(host.release, FLOORS.vsanKek)) {
     out.push({ id: 'SEC-03', subject: hostId, message: `${hostId} (${host.release}) stores the vSAN KEK` });
   }
   if (!obs.keyPersistence && obs.storedKeys.length > 0) {
@@ -65,11 +72,7 @@ export function hostStateViolations(site: Site, state: ObservedState, hostId: st
   return out;
 }
 
-export function stateViolations(site: Site, state: ObservedState): Violation[] {
-  return [...site.hosts.keys()].flatMap((h) => hostStateViolations(site, state, h));
-}
-
-function keyPresent(site: Site, obs: ObservedHost, vm: Vm): boolean {
+export function keyPresent(site: Lookups, obs: ObservedHost, vm: Vm): boolean {
   const provider = providerOf(site, vm);
   if (provider === null) return true;
   return provider.kind === 'native' ? obs.kdk.includes(provider.id) : obs.cachedKeys.includes(vm.id);
@@ -79,7 +82,7 @@ function keyPresent(site: Site, obs: ObservedHost, vm: Vm): boolean {
  * Section 1: would the provider of `key` release it to the host in this state? (VM keys and the
  * vSAN KEK of standard and trusted providers; native keys are derived, never released.)
  */
-export function released(site: Site, state: ObservedState, hostId: string, key: string): boolean {
+export function released(site: Lookups, state: ObservedState, hostId: string, key: string): boolean {
   const obs = state.hosts[hostId];
   const providerId = key === VSAN_KEY ? site.topology.vsan?.encryptedBy : site.vms.get(key)?.encryptedBy;
   const provider = providerId ? site.providers.get(providerId) : undefined;
@@ -105,7 +108,7 @@ function keptKeys(b: ObservedHost, event: KpmEvent, hostId: string): Set<string>
 
 /** SEC-04, SEC-05 (reboots), SEC-07 on one host, for one applied step. */
 export function hostStepViolations(
-  site: Site,
+  site: Lookups,
   before: ObservedState,
   event: KpmEvent,
   after: ObservedState,
@@ -149,7 +152,7 @@ export function hostStepViolations(
  * on and unlocks no trusted-provider VM, and its boot locks them even when their keys are stored.
  */
 function unattestedViolations(
-  site: Site,
+  site: Lookups,
   before: ObservedState,
   event: KpmEvent,
   after: ObservedState,
@@ -187,7 +190,7 @@ function unattestedViolations(
 
 /** AV-09 (DOC-03): an outage or its repair never changes a running VM. */
 export function outageViolations(
-  site: Site,
+  site: Lookups,
   before: ObservedState,
   event: KpmEvent,
   after: ObservedState,
@@ -199,14 +202,26 @@ export function outageViolations(
     .map((vm) => ({ id: 'AV-09', subject: vm.id, message: `${vm.id} stopped on ${formatEvent(event)}` }));
 }
 
-export function stepViolations(
-  site: Site,
-  before: ObservedState,
-  event: KpmEvent,
-  after: ObservedState,
-): Violation[] {
-  return [
-    ...[...site.hosts.keys()].flatMap((h) => hostStepViolations(site, before, event, after, h)),
-    ...outageViolations(site, before, event, after),
-  ];
+/**
+ * AV-10 (DOC-03): during outages, a VM whose key is in its host's cache (native: whose host holds
+ * the KDK) can be powered off and on again. A refused power operation on such a VM is the bad step.
+ */
+export function powerCycleViolation(site: Lookups, before: ObservedState, event: KpmEvent): Violation | null {
+  if (event.type !== 'VM_POWER_ON' && event.type !== 'VM_POWER_OFF') return null;
+  const vm = site.vms.get(event.vm);
+  if (vm === undefined) return null;
+  const v = before.vms[vm.id];
+  if (event.type === 'VM_POWER_OFF') {
+    return v.power === 'on'
+      ? { id: 'AV-10', subject: vm.id, message: `${vm.id} cannot be powered off` }
+      : null;
+  }
+  const host = before.hosts[vm.host];
+  const trustedUnattested = providerOf(site, vm)?.kind === 'trusted' && !host.attested;
+  if (v.power !== 'off' || v.locked || trustedUnattested || !keyPresent(site, host, vm)) return null;
+  return {
+    id: 'AV-10',
+    subject: vm.id,
+    message: `${vm.id} cannot be powered on again although its key is on ${vm.host}`,
+  };
 }

@@ -1,0 +1,161 @@
+/**
+ * XState's pure `transition()`, without its fixed cost. `transition()` builds a throwaway actor
+ * for every call (about 20 µs here, most of a step's time); `machine.transition(snapshot, event,
+ * scope)`, the public method it wraps, does the same work given a scope, so one inert scope per
+ * machine is built once and reused. A test holds the two equal on every machine.
+ */
+import {
+  createActor,
+  getStateNodes,
+  type ActorScope,
+  type AnyActorRef,
+  type AnyMachineSnapshot,
+  type AnyStateMachine,
+  type AnyTransitionDefinition,
+  type EventObject,
+  type Subscription,
+} from 'xstate';
+import type { Send } from '../../models/messages.ts';
+
+/** One transition of one component, or one question asked of it (`can`), as a tracer sees it. */
+export interface TransitionRecord {
+  machine: AnyStateMachine;
+  before: AnyMachineSnapshot;
+  event: EventObject;
+  after: AnyMachineSnapshot;
+  /**
+   * The statechart transitions taken, in microstep order (eventless ones included); for a
+   * question, the guarded transitions that answered yes.
+   */
+  taken: readonly AnyTransitionDefinition[];
+}
+
+/** Sees every component transition the world makes: coverage of the statecharts is measured with it. */
+export type TransitionTracer = (record: TransitionRecord) => void;
+
+let tracer: TransitionTracer | null = null;
+
+/** Installs a tracer (or removes it with null); returns the one it replaces. */
+export function traceTransitions(next: TransitionTracer | null): TransitionTracer | null {
+  const previous = tracer;
+  tracer = next;
+  for (const known of allScopes) inspect(known, next !== null);
+  return previous;
+}
+
+interface Scope {
+  scope: ActorScope<AnyMachineSnapshot, EventObject>;
+  /** What the last transition asked to do; the world reads the messages (`emit`) among it. */
+  actions: { type: string; params?: unknown }[];
+  /** The transitions of the last transition's microsteps, while a tracer is installed. */
+  taken: AnyTransitionDefinition[];
+  self: AnyActorRef;
+  /** Set while a tracer is installed: inspection costs a fifth of a transition, so it is off otherwise. */
+  inspection: Subscription | null;
+}
+
+const scopes = new WeakMap<AnyStateMachine, Scope>();
+const allScopes = new Set<Scope>();
+
+/** XState's inspection API reports each microstep with the transitions it took. */
+function inspect(known: Scope, on: boolean): void {
+  if (on && known.inspection === null) {
+    known.inspection = known.self.system.inspect((event) => {
+      if (event.type === '@xstate.microstep') known.taken.push(...event._transitions);
+    });
+  } else if (!on && known.inspection !== null) {
+    known.inspection.unsubscribe();
+    known.inspection = null;
+  }
+}
+
+/** The same inert scope as XState's own `transition()` builds (createInertActorScope), kept. */
+function scopeOf(machine: AnyStateMachine): Scope {
+  let known = scopes.get(machine);
+  if (known) return known;
+  const self = createActor(machine);
+  const actions: Scope['actions'] = [];
+  const taken: AnyTransitionDefinition[] = [];
+  const scope = {
+    self,
+    defer: () => {},
+    id: '',
+    logger: () => {},
+    sessionId: '',
+    stopChild: () => {},
+    system: self.system,
+    emit: () => {},
+    actionExecutor: (action: { type: string; params?: unknown }) => void actions.push(action),
+  } as unknown as ActorScope<AnyMachineSnapshot, EventObject>;
+  known = { scope, actions, taken, self, inspection: null };
+  scopes.set(machine, known);
+  allScopes.add(known);
+  inspect(known, tracer !== null);
+  return known;
+}
+
+/** The next snapshot of `machine` after `event`, and the messages it sends; a pure function of its arguments. */
+export function next<S extends AnyMachineSnapshot>(
+  machine: AnyStateMachine,
+  snapshot: S,
+  event: EventObject,
+): [S, Send[]] {
+  const { scope, actions, taken } = scopeOf(machine);
+  actions.length = 0;
+  taken.length = 0;
+  const after = machine.transition(snapshot, event, scope) as S;
+  tracer?.({ machine, before: snapshot, event, after, taken: [...taken] });
+  const sent: Send[] = [];
+  for (const action of actions) {
+    if (action.type === 'xstate.emit') sent.push((action.params as { event: Send }).event);
+  }
+  return [after, sent];
+}
+
+/**
+ * Whether `snapshot` would take `event` (`snapshot.can`): how a component answers a question
+ * (would this provider release that key?). A tracer sees a yes as the transition that says it.
+ */
+export function ask(machine: AnyStateMachine, snapshot: AnyMachineSnapshot, event: EventObject): boolean {
+  const yes = snapshot.can(event);
+  if (yes && tracer !== null) {
+    tracer({
+      machine,
+      before: snapshot,
+      event,
+      after: snapshot,
+      taken: machine.getTransitionData(snapshot, event),
+    });
+  }
+  return yes;
+}
+
+/** The initial snapshot of `machine` for `input`. */
+export function start<S extends AnyMachineSnapshot>(machine: AnyStateMachine, input?: unknown): S {
+  const { scope, actions, taken } = scopeOf(machine);
+  actions.length = 0;
+  taken.length = 0;
+  const initial = machine.getInitialSnapshot(scope, input) as S;
+  // The eventless transitions out of initial routing states (`configured`) are taken here.
+  tracer?.({ machine, before: initial, event: { type: 'xstate.init' }, after: initial, taken: [...taken] });
+  return initial;
+}
+
+const handled = new WeakMap<AnyStateMachine, Map<string, ReadonlySet<string>>>();
+
+/**
+ * Whether the snapshot's active states have a transition for this event type at all (guards
+ * aside). When not, delivering the event changes nothing: the world skips it, and the facts it
+ * would need are not gathered.
+ */
+export function handles(machine: AnyStateMachine, snapshot: AnyMachineSnapshot, type: string): boolean {
+  let byValue = handled.get(machine);
+  if (!byValue) handled.set(machine, (byValue = new Map()));
+  const value = typeof snapshot.value === 'string' ? snapshot.value : JSON.stringify(snapshot.value);
+  let types = byValue.get(value);
+  if (!types) {
+    types = new Set(getStateNodes(machine.root, snapshot.value).flatMap((node) => node.ownEvents));
+    byValue.set(value, types);
+  }
+  return types.has(type);
+}
