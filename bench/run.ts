@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { alphabetFilter as alphabetNamed, type AlphabetName } from '../src/catalogue/alphabets.ts';
 import { exploreDirect } from '../src/explore/direct.ts';
-import { explore } from '../src/explore/explorer.ts';
+import { explore } from '../src/explore/fast.ts';
 import { loadTopology } from '../src/topology/load.ts';
 import type { Topology } from '../models/topology.ts';
 import { branchSite, syntheticSite } from './synthetic.ts';

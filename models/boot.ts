@@ -12,6 +12,9 @@ export interface BootContext {
 /** A reboot, or the first boot of the steady initial state; `autostart` is ASM-03 (always on for the first boot). */
 export type BootEvent = { type: 'BOOT'; autostart: boolean };
 
+/** The eventless transition to the next step: the boot is one atomic step (ASM-05). */
+const next = <T extends string>(target: T) => ({ target, ...rules('ASM-05') });
+
 /**
  * The boot of one host (key-persistence.md, section 1, "Boot"), one atomic step (ASM-05): each
  * transient state is a step of section 1, in its order, and sends the host's components what that
@@ -60,32 +63,29 @@ export const bootMachine = setup({
     idle: {
       on: { BOOT: { target: 'stopping', ...rules('ASM-05', 'KP-08') } },
     },
-    stopping: { meta: { rules: ['KP-07'] }, entry: 'stopHost', always: 'restoringKeys' },
-    restoringKeys: {
-      meta: { rules: ['KP-11', 'KP-14'] },
-      entry: 'restoreStoredKeys',
-      always: 'deliveringKdks',
-    },
+    // Each step passes on to the next within the same step of the world (ASM-05).
+    stopping: { meta: { rules: ['KP-07'] }, entry: 'stopHost', always: next('restoringKeys') },
+    restoringKeys: { meta: { rules: ['KP-11'] }, entry: 'restoreStoredKeys', always: next('deliveringKdks') },
     deliveringKdks: {
       meta: { rules: ['KP-13', 'KP-14'] },
       entry: 'deliverKdks',
-      always: 'mountingDiskGroup',
+      always: next('mountingDiskGroup'),
     },
     mountingDiskGroup: {
       meta: { rules: ['DOC-05', 'KP-03'] },
       entry: 'mountDiskGroup',
-      always: 'unlockingVms',
+      always: next('unlockingVms'),
     },
     unlockingVms: {
       meta: { rules: ['DOC-04', 'KP-08', 'KP-09'] },
       entry: 'unlockVms',
-      always: 'autostarting',
+      always: next('autostarting'),
     },
     autostarting: {
       meta: { rules: ['ASM-03'] },
       entry: 'autostartVms',
-      always: [{ guard: 'clusterKeyScope', target: 'cachingClusterKeys' }, { target: 'idle' }],
+      always: [{ guard: 'clusterKeyScope', target: 'cachingClusterKeys', ...rules('ASM-04') }, next('idle')],
     },
-    cachingClusterKeys: { meta: { rules: ['ASM-04'] }, entry: 'cacheClusterKeys', always: 'idle' },
+    cachingClusterKeys: { meta: { rules: ['ASM-04'] }, entry: 'cacheClusterKeys', always: next('idle') },
   },
 });

@@ -245,7 +245,7 @@ export function alwaysRefused(topology: Topology): KpmEvent[] {
 }
 
 /** How traces are generated and shrunk. */
-export interface TraceOptions {
+export interface TraceGeneration {
   /** Lengths of a generated trace; it shrinks to any length, down to none. */
   min: number;
   max: number;
@@ -256,7 +256,7 @@ export interface TraceOptions {
   shortest: boolean;
 }
 
-const DEFAULTS: TraceOptions = { min: 20, max: 60, shortest: true };
+const DEFAULTS: TraceGeneration = { min: 20, max: 60, shortest: true };
 
 /**
  * Weighted traces of `options.min` to `options.max` events (20 to 60) of the topology, restricted to the
@@ -266,7 +266,7 @@ const DEFAULTS: TraceOptions = { min: 20, max: 60, shortest: true };
 export function eventsArb(
   topology: Topology,
   alphabet: AlphabetName,
-  options: Partial<TraceOptions> = {},
+  options: Partial<TraceGeneration> = {},
 ): fc.Arbitrary<KpmEvent[]> {
   const instances = eventInstances(topology).filter((e) => inAlphabet(alphabet, e));
   const groups = KINDS.map((kind) => ({
@@ -304,7 +304,7 @@ class TraceArbitrary extends fc.Arbitrary<KpmEvent[]> {
   constructor(
     item: fc.Arbitrary<KpmEvent>,
     private readonly letters: readonly KpmEvent[],
-    private readonly options: TraceOptions,
+    private readonly options: TraceGeneration,
   ) {
     super();
     this.generator = fc.array(item, { minLength: options.min, maxLength: options.max, size: 'max' });
@@ -371,7 +371,7 @@ export function scenario(topology: Topology, events: KpmEvent[]): Scenario {
 export function scenarioArb(
   alphabetOf: AlphabetName | ((topology: Topology) => AlphabetName),
   topologies: fc.Arbitrary<Topology> = topologyArb,
-  options: Partial<TraceOptions> = {},
+  options: Partial<TraceGeneration> = {},
 ): fc.Arbitrary<Scenario> {
   const alphabet = typeof alphabetOf === 'function' ? alphabetOf : () => alphabetOf;
   return topologies.chain((t) => eventsArb(t, alphabet(t), options).map((events) => scenario(t, events)));
@@ -381,7 +381,7 @@ export function scenarioArb(
 export function tracesOn(
   topology: Topology,
   alphabet: AlphabetName,
-  options: Partial<TraceOptions> = {},
+  options: Partial<TraceGeneration> = {},
 ): fc.Arbitrary<Scenario> {
   return eventsArb(topology, alphabet, options).map((events) => scenario(topology, events));
 }

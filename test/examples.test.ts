@@ -9,6 +9,7 @@ import { describe, expect, test } from 'vitest';
 import { formatEvent } from '../src/events.ts';
 import { loadEvents } from '../src/events-file.ts';
 import { loadTopology, parseTopology } from '../src/topology/load.ts';
+import { formattedExamplesReadme, readManifest } from '../src/examples/manifest.ts';
 import { replay } from '../src/world/observe.ts';
 import type { ObservedHost } from '../src/world/observe.ts';
 
@@ -46,10 +47,15 @@ describe('examples', () => {
     expect(silent).toEqual([]);
   });
 
-  test('the README describes every example', () => {
-    const readme = readFileSync(`${EXAMPLES}README.md`, 'utf8');
-    const listed = [...readme.matchAll(/^\| `([^`]+)` +\|/gm)].map((m) => m[1]);
-    expect(listed.sort()).toEqual(names);
+  test('the manifest lists every example, with its files', () => {
+    const manifest = readManifest();
+    expect(manifest.map((e) => e.name).sort()).toEqual(names);
+    for (const e of manifest)
+      expect([e.topology, e.events]).toEqual([`${e.name}.yaml`, `${e.name}.events.yaml`]);
+  });
+
+  test('the README is generated from the manifest and current (npm run examples:readme)', async () => {
+    expect(readFileSync(`${EXAMPLES}README.md`, 'utf8')).toBe(await formattedExamplesReadme(readManifest()));
   });
 });
 

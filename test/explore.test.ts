@@ -1,4 +1,3 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { assign, setup } from 'xstate';
@@ -7,10 +6,11 @@ import type { KpmEvent } from '../models/events.ts';
 import { alphabetFilter as alphabet } from '../src/catalogue/alphabets.ts';
 import { eventInstances, type Alphabet } from '../src/explore/instances.ts';
 import { exploreDirect, type DirectExploration } from '../src/explore/direct.ts';
-import { explore, type Exploration } from '../src/explore/explorer.ts';
+import { explore, type Exploration } from '../src/explore/fast.ts';
 import { PackedSearch } from '../src/explore/packed.ts';
 import { StateSet } from '../src/explore/state-set.ts';
 import { tablesFor } from '../src/explore/tables.ts';
+import { EXAMPLES_DIR, readManifest } from '../src/examples/manifest.ts';
 import { loadTopology } from '../src/topology/load.ts';
 import type { Release } from '../models/vocabulary.ts';
 import {
@@ -556,21 +556,12 @@ describe('the tables come from the model', () => {
 });
 
 describe('the bundled examples', () => {
-  const dir = join(import.meta.dirname, '..', 'examples');
-  const manifestFile = join(dir, 'manifest.json');
-  const manifest: Record<string, { states: number; complete: boolean }> | null = existsSync(manifestFile)
-    ? JSON.parse(readFileSync(manifestFile, 'utf8')).examples
-    : null;
-  const files = manifest
-    ? Object.keys(manifest)
-    : existsSync(dir)
-      ? readdirSync(dir).filter((f) => /\.(ya?ml|json)$/.test(f) && !f.includes('.events.'))
-      : [];
+  const manifest = readManifest();
 
   // Both explorers visit states in the same order (same BFS, same event order), so even a
   // bounded run must give the same states in the same order.
-  it.each(files)('%s: the packed explorer agrees with the direct one', (file) => {
-    const topology = loadTopology(join(dir, file));
+  it.each(manifest.map((e) => e.topology))('%s: the packed explorer agrees with the direct one', (file) => {
+    const topology = loadTopology(join(EXAMPLES_DIR, file));
     const bound = { maxStates: 2_000 };
     const d = exploreDirect(topology, bound);
     const x = explore(topology, { ...bound, symmetry: false });
@@ -583,11 +574,21 @@ describe('the bundled examples', () => {
     }
   });
 
-  it.runIf(manifest !== null).each(files)(
-    '%s: the full exploration has the states of the manifest',
-    (file) => {
-      const x = explore(loadTopology(join(dir, file)), { symmetry: false });
-      expect({ states: x.states, complete: x.complete }).toEqual(manifest?.[file]);
+  it.each(manifest.map((e) => [e.topology, e.check] as const))(
+    '%s: the full exploration has the states, transitions and depth of the manifest',
+    (file, expected) => {
+      const x = explore(loadTopology(join(EXAMPLES_DIR, file)), { symmetry: false });
+      expect({
+        distinctStates: x.states,
+        transitions: x.transitions,
+        depth: x.depth,
+        complete: x.complete,
+      }).toEqual({
+        distinctStates: expected.distinctStates,
+        transitions: expected.transitions,
+        depth: expected.depth,
+        complete: expected.complete,
+      });
     },
   );
 });

@@ -7,7 +7,7 @@
  * on every state of every example.
  */
 import type { KpmEvent } from '../../models/events.ts';
-import type { Vm } from '../../models/topology.ts';
+import type { Host, Vm } from '../../models/topology.ts';
 import { atLeast, FLOORS, VSAN_KEY } from '../../models/vocabulary.ts';
 import { formatEvent } from '../events.ts';
 import { providerOf, type Lookups } from '../topology/lookups.ts';
@@ -43,7 +43,7 @@ export function hostStateViolations(site: Lookups, state: ObservedState, hostId:
       message: `${hostId} stores keys without persistence in effect`,
     });
   }
-  if (obs.persistenceInEffect && !(atLeast(host.release, FLOORS.keyPersistence) && host.tpm === '2.0')) {
+  if (obs.persistenceInEffect && !canPersist(host)) {
     out.push({
       id: 'SEC-03',
       subject: hostId,
@@ -72,6 +72,12 @@ export function hostStateViolations(site: Lookups, state: ObservedState, hostId:
   return out;
 }
 
+/** Section 1 in the oracle's words: persistence can be in effect from 7.0U2 with a TPM 2.0. */
+export function canPersist(host: Host): boolean {
+  return atLeast(host.release, FLOORS.keyPersistence) && host.tpm === '2.0';
+}
+
+/** SEC-01's "key in its host's cache (native: the host holds the KDK)"; an unencrypted VM needs none. */
 export function keyPresent(site: Lookups, obs: ObservedHost, vm: Vm): boolean {
   const provider = providerOf(site, vm);
   if (provider === null) return true;

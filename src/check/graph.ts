@@ -3,7 +3,7 @@
  */
 import type { Model } from '../../models/index.ts';
 import type { KpmEvent } from '../../models/events.ts';
-import { explore } from '../explore/explorer.ts';
+import { explore } from '../explore/fast.ts';
 import type { ObservedState } from '../world/observe.ts';
 import { alphabetFilter, type AlphabetName } from '../catalogue/alphabets.ts';
 import type { Topology } from '../../models/topology.ts';

@@ -14,12 +14,12 @@ import { DEFAULT_MAX_STATES, runCheck } from '../check/run.ts';
 import { loadTopology } from '../topology/load.ts';
 import { ExitCode } from './exit.ts';
 import { terminalPaint } from './replay.ts';
-import { Progress } from './progress.ts';
+import { ProgressLine } from './progress.ts';
 
 /** The bundled edge site of the seed and the worked example. */
 export const BUNDLED_SITE = fileURLToPath(new URL('../../examples/edge-site.yaml', import.meta.url));
 
-interface CheckOptions {
+interface CheckFlags {
   json?: boolean;
   junit?: string;
   maxStates: number;
@@ -51,10 +51,10 @@ export function checkCommand(): Command {
       'after',
       '\nExit code: 0 when every verdict is as expected, 1 when one is not, 2 on bad input.',
     )
-    .action((file: string | undefined, options: CheckOptions) => {
+    .action((file: string | undefined, options: CheckFlags) => {
       const topologyFile = file ?? relative(process.cwd(), BUNDLED_SITE);
       const topology = loadTopology(topologyFile);
-      const progress = new Progress(process.stderr);
+      const progress = new ProgressLine(process.stderr);
       let report: CheckReport;
       try {
         report = runCheck(topology, {

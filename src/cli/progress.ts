@@ -5,7 +5,7 @@
 import cliProgress from 'cli-progress';
 import type { ExploreProgress } from '../check/graph.ts';
 
-export class Progress {
+export class ProgressLine {
   private bar: cliProgress.SingleBar | null = null;
   private readonly started = performance.now();
 

@@ -58,7 +58,7 @@ function loadInputs(topologyFile: string, eventsFile: string) {
   return { topology, events };
 }
 
-export interface TraceOptions {
+export interface TraceFormat {
   /** The whole state at every step instead of the changes. */
   full: boolean;
   paint?: Paint;
@@ -75,7 +75,7 @@ export interface TraceOptions {
  *        esx-02 link: up -> down
  *     #2 VM_POWER_ON app     refused: the VM is locked; unlock it first (DOC-04)
  */
-export function formatTrace(result: ReplayResult, { full, paint = plain }: TraceOptions): string[] {
+export function formatTrace(result: ReplayResult, { full, paint = plain }: TraceFormat): string[] {
   const indent = '   ';
   const events = result.steps.map((s) => (s.event === null ? '' : formatEvent(s.event)));
   const width = Math.max(0, ...events.map((e) => e.length));

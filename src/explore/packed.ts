@@ -50,7 +50,7 @@ export function dispatchOf(tables: Tables, slots: SlotLayout, alphabet: Alphabet
   return { events, slot, index };
 }
 
-export interface Progress {
+export interface SearchProgress {
   states: number;
   depth: number;
   queue: number;
@@ -58,7 +58,7 @@ export interface Progress {
 }
 
 export interface SearchOptions extends Bounds {
-  onProgress?: (p: Progress) => void;
+  onProgress?: (p: SearchProgress) => void;
 }
 
 export interface SearchSetup {

@@ -41,11 +41,6 @@ export class StateSet {
     this.mask = size - 1;
   }
 
-  /** Fields per state. */
-  get fields(): number {
-    return this.packing.bits.length;
-  }
-
   /** The id of the state with these fields, or -1 (then `add` may follow). */
   find(fields: Uint32Array): number {
     let overflow = this.packing.pack(fields, this.packed);

@@ -80,14 +80,14 @@ export function describe(definition: AnyTransitionDefinition): TransitionInfo {
 
 function guardLabel(guard: unknown): string {
   if (typeof guard === 'string') return guard;
-  if (typeof guard === 'function' || (typeof guard === 'object' && guard !== null)) {
-    const g = guard as { type?: string; guards?: unknown[] };
-    if (g.type === 'xstate.and' && g.guards) return g.guards.map(guardLabel).join(' && ');
-    if (g.type === 'xstate.or' && g.guards) return g.guards.map(guardLabel).join(' || ');
-    if (g.type === 'xstate.not' && g.guards) return `!${guardLabel(g.guards[0])}`;
-    if (typeof g.type === 'string') return g.type;
+  // XState's `and`, `or` and `not` are functions named so, holding their operands in `guards`.
+  const g = guard as { name?: string; type?: string; guards?: unknown[] };
+  if (g.guards) {
+    const parts = g.guards.map(guardLabel);
+    if (g.name === 'not') return `!${parts[0]}`;
+    return parts.join(g.name === 'or' ? ' || ' : ' && ');
   }
-  return 'guard';
+  return typeof g.type === 'string' ? g.type : 'guard';
 }
 
 function actionLabel(action: unknown): string {

@@ -68,7 +68,7 @@ const TYPE_NAMES: Record<string, string> = {
   object: 'an object (key: value pairs)',
 };
 
-/** The Topology of types.ts: each host gets its own release, or the site's. */
+/** The Topology of models/topology.ts: each host gets its own release, or the site's. */
 function toTopology(parsed: ParsedTopology): Topology {
   return {
     name: parsed.name,

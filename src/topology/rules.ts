@@ -4,7 +4,8 @@
  * so a user sees all that is wrong in one run. Messages end with the rule they enforce.
  */
 import type { PathSegment } from '../errors.ts';
-import { atLeast, VSAN_KEY, type Release } from '../../models/vocabulary.ts';
+import { hasTpm2 } from '../../models/definitions.ts';
+import { atLeast, FLOORS, VSAN_KEY } from '../../models/vocabulary.ts';
 import type { Host, Provider, Topology, Vm } from '../../models/topology.ts';
 
 export interface Finding {
@@ -12,19 +13,11 @@ export interface Finding {
   message: string;
 }
 
-/** DOC-08: the first release of each feature; key persistence is also DOC-01's floor. */
-export const FLOORS = {
-  vtpm: '6.7',
-  trusted: '7.0',
-  native: '7.0U2',
-  keyPersistence: '7.0U2',
-} as const satisfies Record<string, Release>;
-
 /** Where the vocabulary of key-persistence.md, section 1 is the only source (no rule ID). */
 const SECTION_1 = 'key-persistence.md, section 1';
 
 export function checkRules(topology: Topology): Finding[] {
-  const site = siteOf(topology);
+  const site = indexById(topology);
   return [
     ...duplicateIds(topology),
     ...unknownIds(site),
@@ -36,13 +29,13 @@ export function checkRules(topology: Topology): Finding[] {
 }
 
 /** Lookups by id; with duplicate ids the first one wins (the duplicate is reported anyway). */
-interface Site {
+interface IdIndex {
   topology: Topology;
   hosts: Map<string, Host>;
   providers: Map<string, Provider>;
 }
 
-function siteOf(topology: Topology): Site {
+function indexById(topology: Topology): IdIndex {
   return { topology, hosts: firstById(topology.hosts), providers: firstById(topology.providers) };
 }
 
@@ -83,7 +76,7 @@ function duplicatesIn(list: string, what: string, items: { id: string }[]): Find
   });
 }
 
-function unknownIds(site: Site): Finding[] {
+function unknownIds(site: IdIndex): Finding[] {
   const { vms, vsan } = site.topology;
   const hostIds = [...site.hosts.keys()];
   const providerIds = [...site.providers.keys()];
@@ -132,14 +125,14 @@ function hostRules(topology: Topology): Finding[] {
         ),
       );
     }
-    if (h.tpm !== '2.0') {
+    if (!hasTpm2(h)) {
       findings.push(finding(path, `keyPersistence needs a TPM 2.0; this host has tpm "${h.tpm}" (DOC-01)`));
     }
     return findings;
   });
 }
 
-function vmRules(site: Site, vm: Vm, index: number): Finding[] {
+function vmRules(site: IdIndex, vm: Vm, index: number): Finding[] {
   const host = site.hosts.get(vm.host);
   const provider = vm.encryptedBy === null ? undefined : site.providers.get(vm.encryptedBy);
   const findings: Finding[] = [];
@@ -173,7 +166,7 @@ function placementRules(vm: Vm, index: number, provider: Provider, host: Host): 
       finding(path, `${uses} its host at ${floor} or later; host "${host.id}" runs ${host.release} (DOC-08)`),
     );
   }
-  if (provider.kind === 'trusted' && host.tpm !== '2.0') {
+  if (provider.kind === 'trusted' && !hasTpm2(host)) {
     findings.push(
       finding(path, `${uses} a host with a TPM 2.0; host "${host.id}" has tpm "${host.tpm}" (DOC-07)`),
     );
@@ -181,7 +174,7 @@ function placementRules(vm: Vm, index: number, provider: Provider, host: Host): 
   return findings;
 }
 
-function vsanRules(site: Site): Finding[] {
+function vsanRules(site: IdIndex): Finding[] {
   const { vsan } = site.topology;
   const provider = vsan ? site.providers.get(vsan.encryptedBy) : undefined;
   if (!provider) return []; // no vSAN, or an unknown provider reported by unknownIds

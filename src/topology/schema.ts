@@ -179,7 +179,5 @@ export const topologySchema = strict({
   vsan,
 }).describe('A vSphere site for kpm: hosts, key providers, VMs and an optional encrypted vSAN');
 
-/** What a user may write. */
-export type TopologyInput = z.input<typeof topologySchema>;
 /** What the schema gives back: every default filled in, no cross-reference checked yet. */
 export type ParsedTopology = z.output<typeof topologySchema>;

@@ -28,6 +28,8 @@ export interface TransitionRecord {
    * question, the guarded transitions that answered yes.
    */
   taken: readonly AnyTransitionDefinition[];
+  /** The messages it sent (none for a question). */
+  sent: readonly Send[];
 }
 
 /** Sees every component transition the world makes: coverage of the statecharts is measured with it. */
@@ -41,6 +43,11 @@ export function traceTransitions(next: TransitionTracer | null): TransitionTrace
   tracer = next;
   for (const known of allScopes) inspect(known, next !== null);
   return previous;
+}
+
+/** Whether a tracer is installed: what the world remembers to save time, it must then do again. */
+export function tracing(): boolean {
+  return tracer !== null;
 }
 
 interface Scope {
@@ -104,11 +111,11 @@ export function next<S extends AnyMachineSnapshot>(
   actions.length = 0;
   taken.length = 0;
   const after = machine.transition(snapshot, event, scope) as S;
-  tracer?.({ machine, before: snapshot, event, after, taken: [...taken] });
   const sent: Send[] = [];
   for (const action of actions) {
     if (action.type === 'xstate.emit') sent.push((action.params as { event: Send }).event);
   }
+  tracer?.({ machine, before: snapshot, event, after, taken: [...taken], sent });
   return [after, sent];
 }
 
@@ -119,13 +126,8 @@ export function next<S extends AnyMachineSnapshot>(
 export function ask(machine: AnyStateMachine, snapshot: AnyMachineSnapshot, event: EventObject): boolean {
   const yes = snapshot.can(event);
   if (yes && tracer !== null) {
-    tracer({
-      machine,
-      before: snapshot,
-      event,
-      after: snapshot,
-      taken: machine.getTransitionData(snapshot, event),
-    });
+    const taken = machine.getTransitionData(snapshot, event);
+    tracer({ machine, before: snapshot, event, after: snapshot, taken, sent: [] });
   }
   return yes;
 }
@@ -137,7 +139,14 @@ export function start<S extends AnyMachineSnapshot>(machine: AnyStateMachine, in
   taken.length = 0;
   const initial = machine.getInitialSnapshot(scope, input) as S;
   // The eventless transitions out of initial routing states (`configured`) are taken here.
-  tracer?.({ machine, before: initial, event: { type: 'xstate.init' }, after: initial, taken: [...taken] });
+  tracer?.({
+    machine,
+    before: initial,
+    event: { type: 'xstate.init' },
+    after: initial,
+    taken: [...taken],
+    sent: [],
+  });
   return initial;
 }
 

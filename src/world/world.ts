@@ -17,7 +17,7 @@ import type { Address, ComponentKind, Payload, Send } from '../../models/message
 import type { Topology } from '../../models/topology.ts';
 import { layoutOf, type Layout } from './layout.ts';
 import { refusalReason } from './refusal.ts';
-import { ask, handles, next, start } from './transition.ts';
+import { ask, handles, next, start, tracing } from './transition.ts';
 
 export { traceTransitions, type TransitionRecord, type TransitionTracer } from './transition.ts';
 
@@ -61,9 +61,16 @@ export function step(world: World, event: KpmEvent): StepResult {
   return { outcome: 'applied', reason: null, world: draft.world() };
 }
 
+/** A read-only view of a world, as the fact gatherers of models/facts.ts see it (for tests and tools). */
+export function viewOf(world: World): SiteView {
+  return new Draft(world);
+}
+
 function refused(world: World, reason: string): StepResult {
   return { outcome: 'refused', reason, world };
 }
+
+const routes = new WeakMap<AnyMachineSnapshot, WeakMap<Payload, Send[]>>();
 
 /**
  * A world under construction during one step. Each kind's record is copied on its first change,
@@ -99,9 +106,19 @@ class Draft implements SiteView {
     return this.layout.owned(kind, host);
   }
 
-  /** What the site machine sends for an event; it keeps no state between events, so its snapshot stays. */
+  /**
+   * What the site machine sends for an event. It keeps no state between events, so its snapshot
+   * stays, and the same event object always gets the same messages: they are remembered (unless a
+   * tracer must see each transition).
+   */
   route(event: Payload): Send[] {
-    return next(this.model.site, this.parts.site.site, event)[1];
+    const site = this.parts.site.site;
+    if (tracing()) return next(this.model.site, site, event)[1];
+    let byEvent = routes.get(site);
+    if (!byEvent) routes.set(site, (byEvent = new WeakMap()));
+    let sent = byEvent.get(event);
+    if (!sent) byEvent.set(event, (sent = next(this.model.site, site, event)[1]));
+    return sent;
   }
 
   /** Runs one component's transition and keeps its next snapshot; returns it and what it sends. */

@@ -31,19 +31,19 @@ import {
   type HostStepCheck,
 } from './host-checks.ts';
 import { Observations } from './observation-pieces.ts';
-import { PackedSearch, type Progress } from './packed.ts';
+import { PackedSearch, type SearchProgress } from './packed.ts';
 import { tablesFor, type Tables } from './tables.ts';
 
-export type { Progress } from './packed.ts';
+export type { SearchProgress } from './packed.ts';
 export type { HostFinding, HostStateCheck, HostStepCheck } from './host-checks.ts';
 
 export interface ExploreOptions extends Bounds {
-  /** The events the search may use (alphabet.ts: `alphabet(name)`); every instance by default. */
+  /** The events the search may use (`alphabetFilter(name)` of src/catalogue/alphabets.ts); every instance by default. */
   alphabet?: Alphabet;
   /** Keep one state per orbit of interchangeable hosts (default true). */
   symmetry?: boolean;
   /** Called every 65,536 expanded states. */
-  onProgress?: (p: Progress) => void;
+  onProgress?: (p: SearchProgress) => void;
 }
 
 /**
@@ -74,7 +74,7 @@ export interface Exploration {
   readonly depth: number;
   /** Whether some hosts were explored as interchangeable. */
   readonly symmetric: boolean;
-  /** The alphabet's event instances, in alphabet.ts order. */
+  /** The alphabet's event instances, in instances.ts order. */
   readonly events: readonly KpmEvent[];
   depthOf(id: number): number;
   /** The world of state `id` (decoded from the tables; composed on each call). */
