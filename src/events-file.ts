@@ -5,10 +5,10 @@
  */
 import { describeValue, InputError, type Problem } from './errors.ts';
 import { EVENT_TARGET, EVENT_TYPES, type EventType, type KpmEvent } from './events.ts';
-import { parseSource, readSource, type Source } from './yaml-source.ts';
+import { MAX_EVENTS_BYTES, parseSource, readSource, type Source } from './yaml-source.ts';
 
 export function loadEvents(file: string): KpmEvent[] {
-  return parseEvents(readSource(file), file);
+  return parseEvents(readSource(file, { maxBytes: MAX_EVENTS_BYTES, what: 'events files' }), file);
 }
 
 /** `file` names the text in problems; it is not read. */
@@ -22,8 +22,11 @@ export function parseEvents(text: string, file: string): KpmEvent[] {
       source.problem([], `expected a list of events (a JSON array or a YAML list), got ${got}`),
     ]);
   }
-  const problems = items.flatMap((item, index) => eventProblems(source, item, index));
-  if (problems.length > 0) throw new InputError(problems);
+  const problems = [
+    ...source.problems,
+    ...items.flatMap((item, index) => eventProblems(source, item, index)),
+  ];
+  if (problems.length > 0) throw new InputError(problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)));
   return items.map(toEvent);
 }
 

@@ -221,15 +221,26 @@ describe('the shape of a topology file', () => {
     expect(problems('- a\n')).toEqual(['site.yaml:1: expected an object (key: value pairs), got a list']);
   });
 
-  it('reports YAML syntax errors with their line', () => {
+  it('reports an unclosed flow list on the line where it opened, not a line late', () => {
     expect(problems(lines('name: t', 'release: "8.0"', 'hosts: [{ id: h }', 'vms: []'))).toEqual([
-      'site.yaml:4: Flow sequence in block collection must be sufficiently indented and end with a ]',
+      'site.yaml:3: hosts: the flow list opened with "[" on this line is never closed with "]"',
     ]);
   });
 
-  it('reports a key given twice', () => {
-    expect(problems(lines('name: t', 'name: u', 'release: "8.0"', 'hosts: [{ id: h }]'))).toEqual([
-      'site.yaml:2: Map keys must be unique',
+  it('reports an unclosed flow map on its own line', () => {
+    expect(problems(lines('name: t', 'release: "8.0"', 'hosts:', '  - { id: h', '  - { id: i }'))).toEqual([
+      'site.yaml:4: hosts[0]: the flow map opened with "{" on this line is never closed with "}"',
+    ]);
+    expect(problems(lines('name: t', 'release: "8.0"', 'hosts: [{ id: h ]'))).toEqual([
+      'site.yaml:3: hosts[0]: the flow map opened with "{" on this line is closed with "]"; close it with "}"',
+    ]);
+  });
+
+  it('names a key given twice, and still checks the rest', () => {
+    const text = lines('name: t', 'name: u', 'release: "8.0"', 'hosts: [{ id: h, tpm: 2.0 }]');
+    expect(problems(text)).toEqual([
+      'site.yaml:2: name: duplicate key "name" (first on line 1); a key may appear once',
+      'site.yaml:4: hosts[0].tpm: got the number 2; write tpm as a quoted string, e.g. "2.0"',
     ]);
   });
 

@@ -4,13 +4,13 @@
  */
 import type { z } from 'zod';
 import { describeValue, InputError, type PathSegment, type Problem } from '../errors.ts';
-import { parseSource, readSource, type Source } from '../yaml-source.ts';
+import { MAX_TOPOLOGY_BYTES, parseSource, readSource, type Source } from '../yaml-source.ts';
 import { checkRules } from './rules.ts';
 import { topologySchema, type ParsedTopology } from './schema.ts';
 import type { Topology } from './types.ts';
 
 export function loadTopology(file: string): Topology {
-  return parseTopology(readSource(file), file);
+  return parseTopology(readSource(file, { maxBytes: MAX_TOPOLOGY_BYTES, what: 'topology files' }), file);
 }
 
 /** `file` names the text in problems; it is not read. */
@@ -21,10 +21,14 @@ export function parseTopology(text: string, file: string): Topology {
   }
   const parsed = topologySchema.safeParse(source.data, { error: plainMessage });
   // The rules assume the shape is right, so they only run on a file that passed the schema.
-  if (!parsed.success) fail(parsed.error.issues.flatMap((issue) => issueProblems(source, issue)));
+  if (!parsed.success) {
+    fail([...source.problems, ...parsed.error.issues.flatMap((issue) => issueProblems(source, issue))]);
+  }
   const topology = toTopology(parsed.data);
   const findings = checkRules(topology);
-  if (findings.length > 0) fail(findings.map((f) => source.problem(f.path, f.message)));
+  if (source.problems.length > 0 || findings.length > 0) {
+    fail([...source.problems, ...findings.map((f) => source.problem(f.path, f.message))]);
+  }
   return topology;
 }
 
