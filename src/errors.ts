@@ -13,6 +13,8 @@ export interface Problem {
   /** Where in the document, e.g. `hosts[0].tpm` or `[3].host`; empty for the whole document. */
   path: string;
   message: string;
+  /** The loader rule that found it (rules.ts, events-file.ts), for the bad-input corpus; never printed. */
+  rule?: string;
 }
 
 /** `hosts[0].tpm`, `[3].host`; keys that are not plain words are quoted: `options["my key"]`. */

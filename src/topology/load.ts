@@ -1,12 +1,19 @@
 /**
  * Topology files in, validated and defaulted Topology out (interface.md, "Topology file").
- * Shape first (schema.ts), then the rules (rules.ts); every problem is reported with its line.
+ * Shape (schema.ts) and rules (rules.ts) together: every problem is reported with its line, in one
+ * run. Where the shape is wrong, the rules run on the parts that are well formed.
  */
 import type { z } from 'zod';
 import { describeValue, InputError, type PathSegment, type Problem } from '../errors.ts';
 import { MAX_TOPOLOGY_BYTES, parseSource, readSource, type Source } from '../yaml-source.ts';
-import { checkRules } from './rules.ts';
-import { topologySchema, type ParsedTopology } from './schema.ts';
+import {
+  checkPartialRules,
+  checkRules,
+  type Finding,
+  type PartialList,
+  type PartialTopology,
+} from './rules.ts';
+import { topologyParts, topologySchema, type ParsedTopology } from './schema.ts';
 import type { Topology } from './types.ts';
 
 export function loadTopology(file: string): Topology {
@@ -20,22 +27,95 @@ export function parseTopology(text: string, file: string): Topology {
     fail([source.problem([], 'the file is empty; a topology needs at least name, release and hosts')]);
   }
   const parsed = topologySchema.safeParse(source.data, { error: plainMessage });
-  // The rules assume the shape is right, so they only run on a file that passed the schema.
   if (!parsed.success) {
-    fail([...source.problems, ...parsed.error.issues.flatMap((issue) => issueProblems(source, issue))]);
+    // The rules on whatever is well formed, so that one run shows every problem.
+    const findings = checkPartialRules(partialTopology(source.data));
+    fail([
+      ...source.problems,
+      ...parsed.error.issues.flatMap((issue) => issueProblems(source, issue)),
+      ...findings.map((f) => findingProblem(source, f)),
+    ]);
   }
   const topology = toTopology(parsed.data);
   const findings = checkRules(topology);
   if (source.problems.length > 0 || findings.length > 0) {
-    fail([...source.problems, ...findings.map((f) => source.problem(f.path, f.message))]);
+    fail([...source.problems, ...findings.map((f) => findingProblem(source, f))]);
   }
   return topology;
 }
 
-/** In file order, so that a user can fix them from top to bottom. */
+function findingProblem(source: Source, f: Finding): Problem {
+  return { ...source.problem(f.path, f.message), rule: f.rule };
+}
+
+/** In file order, so that a user can fix them from top to bottom (stable: same line, same order). */
 function fail(problems: Problem[]): never {
   const sorted = [...problems].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
   throw new InputError(sorted);
+}
+
+/**
+ * What the rules can check of a file the schema rejects: each field on its own, with its default
+ * when absent, undefined when wrong (the schema reports it). A list that is not a list, or with an
+ * item whose id is wrong, is incomplete: no id can then be called unknown.
+ */
+function partialTopology(data: unknown): PartialTopology {
+  const root = isRecord(data) ? data : {};
+  const field = <T>(schema: z.ZodType<T>, value: unknown): T | undefined => {
+    const parsed = schema.safeParse(value);
+    return parsed.success ? parsed.data : undefined;
+  };
+  const list = <T>(
+    value: unknown,
+    item: (raw: Record<string, unknown>) => T & { id?: string },
+    fallback: unknown,
+  ) => {
+    const raw = value === undefined ? fallback : value;
+    if (!Array.isArray(raw)) return { items: [], complete: false } satisfies PartialList<T>;
+    const items = raw.flatMap((entry, index) => (isRecord(entry) ? [{ ...item(entry), index }] : []));
+    return { items, complete: items.length === raw.length && items.every((i) => i.id !== undefined) };
+  };
+  const { host, vm, vsan } = topologyParts;
+  const release = field(topologyParts.release, root.release);
+  return {
+    release,
+    providers: list(
+      root.providers,
+      (p) => ({ id: field(topologyParts.providerId, p.id), kind: field(topologyParts.providerKind, p.kind) }),
+      [],
+    ),
+    hosts: list(
+      root.hosts,
+      (h) => ({
+        id: field(host.id, h.id),
+        // The host's own release, or the site's when it gives none.
+        release: h.release === undefined ? release : field(host.release.unwrap(), h.release),
+        tpm: field(host.tpm, h.tpm),
+        keyPersistence: field(host.keyPersistence, h.keyPersistence),
+      }),
+      undefined,
+    ),
+    vms: list(
+      root.vms,
+      (v) => ({
+        id: field(vm.id, v.id),
+        host: field(vm.host, v.host),
+        encryptedBy: field(vm.encryptedBy, v.encryptedBy),
+        vtpm: field(vm.vtpm, v.vtpm),
+      }),
+      [],
+    ),
+    vsan:
+      root.vsan === undefined || root.vsan === null
+        ? null
+        : isRecord(root.vsan)
+          ? { encryptedBy: field(vsan.encryptedBy, root.vsan.encryptedBy) }
+          : undefined,
+  };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function issueProblems(source: Source, issue: z.core.$ZodIssue): Problem[] {
