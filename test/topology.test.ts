@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { formatProblem, InputError } from '../src/errors.ts';
 import { topologyJsonSchema } from '../src/topology/json-schema.ts';
 import { loadTopology, parseTopology } from '../src/topology/load.ts';
+import { TOPOLOGY_RULES, VTPM_FLOOR_IS_FIRST_RELEASE } from '../src/topology/rules.ts';
 import { DEFAULT_OPTIONS } from '../src/topology/types.ts';
 
 /** One string per line, so that a test reads its line numbers off the array. */
@@ -514,6 +515,24 @@ describe('every problem at once: the rules run on the parts that are well formed
       'site.yaml:3: providers[0].kind: a native provider needs release 7.0U2 or later; the site runs 7.0U1 (DOC-08)',
       'site.yaml:4: hosts: expected a list, got an object',
     ]);
+  });
+});
+
+describe('the vTPM floor (DOC-08)', () => {
+  it('is the first release a topology can name, so no rule is needed (restore one in vmRules if an older release is added)', () => {
+    expect(VTPM_FLOOR_IS_FIRST_RELEASE).toBe(true);
+    const text = lines(
+      'name: t',
+      'release: "6.7"',
+      'providers: [{ id: kms, kind: standard }]',
+      'hosts: [{ id: h }]',
+      'vms: [{ id: v, host: h, encryptedBy: kms, vtpm: true }]',
+    );
+    expect(parseTopology(text, 'site.yaml').vms[0].vtpm).toBe(true);
+  });
+
+  it('has no rule of its own among the rules', () => {
+    expect(TOPOLOGY_RULES.some((rule) => rule.includes('vtpm-floor'))).toBe(false);
   });
 });
 

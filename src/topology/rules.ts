@@ -29,7 +29,6 @@ export const TOPOLOGY_RULES = [
   'persistence-floor',
   'persistence-tpm',
   'vtpm-unencrypted',
-  'vtpm-floor',
   'placement-floor',
   'trusted-tpm',
   'vsan-trusted',
@@ -50,6 +49,13 @@ export const FLOORS = {
   native: '7.0U2',
   keyPersistence: '7.0U2',
 } as const satisfies Record<string, Release>;
+
+/**
+ * The vTPM floor is the first release a topology can name, so every host meets it and no rule
+ * checks it (a rule that can never fire is no check). Should an older release be added to
+ * RELEASES, test/topology.test.ts fails and says to check it in vmRules.
+ */
+export const VTPM_FLOOR_IS_FIRST_RELEASE = FLOORS.vtpm === RELEASES[0];
 
 /** Where the vocabulary of key-persistence.md, section 1 is the only source (no rule ID). */
 const SECTION_1 = 'key-persistence.md, section 1';
@@ -274,29 +280,15 @@ function vmRules(site: Site, vm: PartialVm): Finding[] {
       ),
     );
   }
+  // No vTPM floor check: see VTPM_FLOOR_IS_FIRST_RELEASE.
   const host = vm.host === undefined ? undefined : site.hosts.get(vm.host);
-  const release = host === undefined ? undefined : hostRelease(host);
-  if (vm.vtpm === true && host !== undefined && release !== undefined && !atLeast(release, FLOORS.vtpm)) {
-    findings.push(
-      finding(
-        'vtpm-floor',
-        ['vms', vm.index, 'vtpm'],
-        `a vTPM needs its host at ${FLOORS.vtpm} or later; host "${host.id}" runs ${release} (DOC-08)`,
-      ),
-    );
-  }
   const provider = typeof vm.encryptedBy === 'string' ? site.providers.get(vm.encryptedBy) : undefined;
-  if (host && provider) findings.push(...placementRules(site.topology, vm, provider, host));
+  if (host && provider) findings.push(...placementRules(vm, provider, host));
   return findings;
 }
 
 /** Whether the VM's host can use the VM's provider at all (DOC-07, DOC-08). */
-function placementRules(
-  topology: PartialTopology,
-  vm: PartialVm,
-  provider: PartialProvider,
-  host: PartialHost,
-): Finding[] {
+function placementRules(vm: PartialVm, provider: PartialProvider, host: PartialHost): Finding[] {
   if (provider.kind === undefined || provider.kind === 'standard') return [];
   const path = ['vms', vm.index, 'host'];
   const uses = `VM "${vm.id ?? `vms[${vm.index}]`}" uses ${provider.kind} provider "${provider.id}", which needs`;
