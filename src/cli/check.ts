@@ -2,22 +2,35 @@
  * `kpm check [topology]` (interface.md): the main job. Decides every property of the spec on the
  * site, prints the verdicts, the shortest counterexamples and witnesses with the events files that
  * replay them, and exits 0 when every verdict is as expected, 1 otherwise.
+ *
+ * Every input is checked before the exploration starts, the output paths included, so that a
+ * mistake costs a second, not a run: the topology, the `--traces` folder, the `--junit` file.
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
 import { formatReport } from '../check/format.ts';
 import { junitXml } from '../check/junit.ts';
 import { allAsExpected, type CheckReport, type PropertyResult } from '../check/report.ts';
 import { DEFAULT_MAX_STATES, runCheck } from '../check/run.ts';
+import { InputError, type Problem } from '../errors.ts';
 import { loadTopology } from '../topology/load.ts';
+import type { Topology } from '../topology/types.ts';
 import { ExitCode } from './exit.ts';
-import { terminalPaint } from './replay.ts';
+import {
+  checkOutputFile,
+  checkOutputFolder,
+  OutputError,
+  safeFileName,
+  writeFileAtomically,
+} from './output-files.ts';
 import { Progress } from './progress.ts';
+import { terminalPaint } from './replay.ts';
 
 /** The bundled edge site of the seed and the worked example. */
 export const BUNDLED_SITE = fileURLToPath(new URL('../../examples/edge-site.yaml', import.meta.url));
+
+export const DEFAULT_TRACES = '.kpm/traces';
 
 interface CheckOptions {
   json?: boolean;
@@ -25,7 +38,8 @@ interface CheckOptions {
   maxStates: number;
   depth?: number;
   seed: number;
-  traces: string;
+  /** false with --no-traces */
+  traces: string | false;
 }
 
 export function checkCommand(): Command {
@@ -45,15 +59,21 @@ export function checkCommand(): Command {
     .option(
       '--traces <dir>',
       'where to write the events file of each counterexample and witness',
-      '.kpm/traces',
+      DEFAULT_TRACES,
     )
+    .option('--no-traces', 'write no events files')
     .addHelpText(
       'after',
-      '\nExit code: 0 when every verdict is as expected, 1 when one is not, 2 on bad input.',
+      [
+        '',
+        'Exit code: 0 when every verdict is as expected, 1 when one is not, 2 on bad input (the',
+        'topology, an output path that cannot be written), 74 when an output could not be written',
+        'after the check.',
+      ].join('\n'),
     )
     .action((file: string | undefined, options: CheckOptions) => {
       const topologyFile = file ?? relative(process.cwd(), BUNDLED_SITE);
-      const topology = loadTopology(topologyFile);
+      const topology = checkInputs(topologyFile, options);
       const progress = new Progress(process.stderr);
       let report: CheckReport;
       try {
@@ -66,8 +86,7 @@ export function checkCommand(): Command {
       } finally {
         progress.stop();
       }
-      const traceFiles = writeTraces(report, options.traces);
-      if (options.junit) writeAtomically(options.junit, junitXml(report));
+      const { traceFiles, failures } = writeOutputs(report, options);
       if (options.json) {
         process.stdout.write(`${JSON.stringify(jsonReport(report), null, 2)}\n`);
       } else {
@@ -79,15 +98,84 @@ export function checkCommand(): Command {
         });
         process.stdout.write(`${lines.join('\n')}\n`);
       }
-      if (!allAsExpected(report)) process.exitCode = ExitCode.notAsExpected;
+      // The verdicts are out; then what could not be written, with its own exit code.
+      for (const failure of failures) process.stderr.write(`kpm: ${failure.message}\n`);
+      if (failures.length > 0) process.exitCode = ExitCode.outputError;
+      else if (!allAsExpected(report)) process.exitCode = ExitCode.notAsExpected;
     });
 }
 
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < 1)
-    throw new InvalidArgumentError('expected a whole number of at least 1.');
-  return n;
+/** The topology and the output paths, with every problem of all of them in one error. */
+function checkInputs(topologyFile: string, options: CheckOptions): Topology {
+  const problems: Problem[] = [];
+  const attempt = <T>(check: () => T): T | undefined => {
+    try {
+      return check();
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      problems.push(...error.problems);
+      return undefined;
+    }
+  };
+  const topology = attempt(() => loadTopology(topologyFile));
+  if (options.traces !== false) {
+    const traces = options.traces;
+    const hint =
+      traces === DEFAULT_TRACES
+        ? '; this is the default --traces folder: choose another with --traces DIR, or use --no-traces'
+        : '';
+    attempt(() => {
+      try {
+        checkOutputFolder(traces, '--traces');
+      } catch (error) {
+        if (error instanceof InputError && hint) {
+          throw new InputError(error.problems.map((p) => ({ ...p, message: p.message + hint })));
+        }
+        throw error;
+      }
+    });
+  }
+  if (options.junit !== undefined) {
+    const junit = options.junit;
+    attempt(() => checkOutputFile(junit, '--junit'));
+  }
+  if (topology === undefined || problems.length > 0) throw new InputError(problems);
+  return topology;
+}
+
+/** The trace files and the JUnit report; a write that fails is kept for the end, after the verdicts. */
+function writeOutputs(report: CheckReport, options: CheckOptions) {
+  const failures: OutputError[] = [];
+  const attempt = (write: () => void): boolean => {
+    try {
+      write();
+      return true;
+    } catch (error) {
+      if (!(error instanceof OutputError)) throw error;
+      failures.push(error);
+      return false;
+    }
+  };
+  const traceFiles = new Map<PropertyResult, string>();
+  if (options.traces !== false) {
+    for (const result of report.properties) {
+      if (result.trace === null) continue;
+      const file = join(options.traces, traceFileName(report.topology, result));
+      const text = `${JSON.stringify(result.trace, null, 2)}\n`;
+      if (attempt(() => writeFileAtomically(file, text))) traceFiles.set(result, file);
+    }
+  }
+  const junit = options.junit;
+  if (junit !== undefined) attempt(() => writeFileAtomically(junit, junitXml(report)));
+  return { traceFiles, failures };
+}
+
+/**
+ * One events file per trace, named after the site, the property and the subject: safe and bounded
+ * whatever the site's name and the ids (a 250-character name, `/`, a case-only difference).
+ */
+export function traceFileName(topology: string, result: Pick<PropertyResult, 'id' | 'subject'>): string {
+  return safeFileName([topology, result.id, ...(result.subject ? [result.subject] : [])], '.json');
 }
 
 /** interface.md, `kpm check --json`; the extra fields (statement, evidence, operator...) are welcome there. */
@@ -105,25 +193,9 @@ function jsonReport(report: CheckReport) {
   };
 }
 
-/** One events file per trace, named after the property and subject; written whole or not at all. */
-function writeTraces(report: CheckReport, dir: string): Map<PropertyResult, string> {
-  const files = new Map<PropertyResult, string>();
-  for (const result of report.properties) {
-    if (result.trace === null) continue;
-    const name = [report.topology, result.id, result.subject]
-      .filter(Boolean)
-      .join('-')
-      .replace(/[^\w.+-]/g, '_');
-    const file = join(dir, `${name}.json`);
-    writeAtomically(file, `${JSON.stringify(result.trace, null, 2)}\n`);
-    files.set(result, file);
-  }
-  return files;
-}
-
-function writeAtomically(file: string, text: string): void {
-  mkdirSync(dirname(file), { recursive: true });
-  const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, text);
-  renameSync(temporary, file);
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 1)
+    throw new InvalidArgumentError('expected a whole number of at least 1.');
+  return n;
 }
