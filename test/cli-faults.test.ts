@@ -174,6 +174,54 @@ describe('writing the files', () => {
   });
 });
 
+describe('standard output', () => {
+  test(
+    '> /dev/full is one line on stderr and exit 74, not a stack trace and 1',
+    () => {
+      const full = openSync('/dev/full', 'w');
+      try {
+        const run = kpmProcess(['replay', path('tiny.yaml'), path('two.events.yaml')], {
+          stdio: ['ignore', full, 'pipe'],
+        });
+        expect(run.stderr).toBe('kpm: cannot write to standard output: ENOSPC (no space left on device)\n');
+        expect(run.status).toBe(74);
+      } finally {
+        closeSync(full);
+      }
+    },
+    TIMEOUT,
+  );
+
+  test(
+    'a closed stdout (>&-) is said on stderr, not lost silently',
+    () => {
+      const command = `exec "${process.execPath}" "${KPM}" replay "${path('tiny.yaml')}" "${path('tiny.yaml')}" >&-`;
+      const run = spawnSync('sh', ['-c', command.replace(/tiny\.yaml"( >&-)$/, 'two.events.yaml"$1')], {
+        encoding: 'utf8',
+        timeout: TIMEOUT,
+      });
+      expect(run.stderr).toBe(
+        'kpm: standard output is closed (or /dev/null opened read-write): the output above went nowhere\n',
+      );
+      expect(run.status).toBe(0);
+    },
+    TIMEOUT,
+  );
+
+  test(
+    'a reader that goes away (| head) ends kpm silently, exit 0',
+    async () => {
+      // Some 400 KB of trace: the reader is gone long before the end.
+      const child = kpmStart(['replay', path('tiny.yaml'), path('long.events.yaml'), '--full']);
+      child.stdout.once('data', () => child.stdout.destroy());
+      const run = await finished(child);
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(0);
+    },
+    TIMEOUT,
+  );
+});
+
 test(
   'a signal at any moment leaves no temporary file and no partial report',
   async () => {

@@ -26,6 +26,7 @@ import {
 } from './output-files.ts';
 import { Progress } from './progress.ts';
 import { terminalPaint } from './replay.ts';
+import { tellStderr, writeStdout } from './stdout.ts';
 
 /** The bundled edge site of the seed and the worked example. */
 export const BUNDLED_SITE = fileURLToPath(new URL('../../examples/edge-site.yaml', import.meta.url));
@@ -71,7 +72,7 @@ export function checkCommand(): Command {
         'after the check.',
       ].join('\n'),
     )
-    .action((file: string | undefined, options: CheckOptions) => {
+    .action(async (file: string | undefined, options: CheckOptions) => {
       const topologyFile = file ?? relative(process.cwd(), BUNDLED_SITE);
       const topology = checkInputs(topologyFile, options);
       const progress = new Progress(process.stderr);
@@ -88,7 +89,7 @@ export function checkCommand(): Command {
       }
       const { traceFiles, failures } = writeOutputs(report, options);
       if (options.json) {
-        process.stdout.write(`${JSON.stringify(jsonReport(report), null, 2)}\n`);
+        await writeStdout(`${JSON.stringify(jsonReport(report), null, 2)}\n`);
       } else {
         const paint = terminalPaint(process.stdout);
         const lines = formatReport(report, topology, {
@@ -96,10 +97,10 @@ export function checkCommand(): Command {
           topologyFile,
           traceFile: (r) => traceFiles.get(r) ?? null,
         });
-        process.stdout.write(`${lines.join('\n')}\n`);
+        await writeStdout(`${lines.join('\n')}\n`);
       }
       // The verdicts are out; then what could not be written, with its own exit code.
-      for (const failure of failures) process.stderr.write(`kpm: ${failure.message}\n`);
+      for (const failure of failures) tellStderr(`kpm: ${failure.message}`);
       if (failures.length > 0) process.exitCode = ExitCode.outputError;
       else if (!allAsExpected(report)) process.exitCode = ExitCode.notAsExpected;
     });

@@ -11,6 +11,7 @@ import { diffStates, formatChange, formatState, plain, type Paint } from '../rep
 import { loadTopology } from '../topology/load.ts';
 import { replay } from '../world/observe.ts';
 import type { ReplayResult } from '../world/observation.ts';
+import { writeStdout } from './stdout.ts';
 
 interface ReplayOptions {
   json?: boolean;
@@ -28,14 +29,14 @@ export function replayCommand(): Command {
       'after',
       '\nRefused events (already in effect, or impossible) are part of the trace, not errors: exit code 0.',
     )
-    .action((topologyFile: string, eventsFile: string, options: ReplayOptions) => {
+    .action(async (topologyFile: string, eventsFile: string, options: ReplayOptions) => {
       const { topology, events } = loadInputs(topologyFile, eventsFile);
       const result = replay(topology, events);
       if (options.json) {
-        process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+        await writeStdout(`${JSON.stringify(result, null, 2)}\n`);
       } else {
         const paint = terminalPaint(process.stdout);
-        process.stdout.write(`${formatTrace(result, { full: options.full ?? false, paint }).join('\n')}\n`);
+        await writeStdout(`${formatTrace(result, { full: options.full ?? false, paint }).join('\n')}\n`);
       }
     });
 }
