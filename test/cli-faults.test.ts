@@ -172,6 +172,29 @@ describe('writing the files', () => {
     expect(run.status).toBe(74);
     expect(filesUnder(traces).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
+  test('--timings gives the time taken; without it the JSON and the JUnit report have none', async () => {
+    const plain = await kpmInProcess(
+      'check',
+      path('tiny.yaml'),
+      '--no-traces',
+      '--json',
+      '--junit',
+      path('plain.xml'),
+    );
+    expect(JSON.parse(plain.stdout)).not.toHaveProperty('elapsedMs');
+    expect(readFileSync(path('plain.xml'), 'utf8')).not.toContain('time=');
+    const timed = await kpmInProcess(
+      'check',
+      path('tiny.yaml'),
+      '--no-traces',
+      '--json',
+      '--timings',
+      '--junit',
+      path('timed.xml'),
+    );
+    expect(JSON.parse(timed.stdout).elapsedMs).toBeGreaterThan(0);
+    expect(readFileSync(path('timed.xml'), 'utf8')).toMatch(/time="\d+\.\d{3}"/);
+  });
 });
 
 describe('standard output', () => {
