@@ -197,6 +197,40 @@ describe('writing the files', () => {
   });
 });
 
+describe('option values', () => {
+  test.each([
+    ['--max-states', '1e2'],
+    ['--max-states', '0x10'],
+    ['--max-states', ' 7'],
+    ['--max-states', '1.0'],
+    ['--depth', '0'],
+    ['--seed', '-1'],
+    ['--seed', '4294967296'],
+    ['--junit', ''],
+    ['--traces', ''],
+  ])('%s %j is a usage error, exit 2', async (option, value) => {
+    const run = await kpmInProcess('check', path('tiny.yaml'), option, value);
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain(`option '${option} <`);
+  });
+
+  test('--seed 0 is a seed like any other', async () => {
+    const run = await kpmInProcess(
+      'check',
+      path('tiny.yaml'),
+      '--no-traces',
+      '--json',
+      '--seed',
+      '0',
+      '--max-states',
+      '10',
+    );
+    expect(run.status).toBe(1);
+    expect(JSON.parse(run.stdout).random).toMatchObject({ seed: 0 });
+  });
+});
+
 describe('standard output', () => {
   test(
     '> /dev/full is one line on stderr and exit 74, not a stack trace and 1',

@@ -8,7 +8,7 @@
  */
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { formatReport } from '../check/format.ts';
 import { junitXml } from '../check/junit.ts';
 import { allAsExpected, type CheckReport, type PropertyResult } from '../check/report.ts';
@@ -16,6 +16,7 @@ import { DEFAULT_MAX_STATES, runCheck } from '../check/run.ts';
 import { InputError, type Problem } from '../errors.ts';
 import { loadTopology } from '../topology/load.ts';
 import type { Topology } from '../topology/types.ts';
+import { nonEmptyPath, positiveInt, seed } from './arguments.ts';
 import { ExitCode } from './exit.ts';
 import {
   checkOutputFile,
@@ -49,7 +50,7 @@ export function checkCommand(): Command {
     .description('check every property of the spec on a site, exhaustively where the state space allows')
     .argument('[topology]', 'topology file (YAML or JSON); the bundled edge site when omitted')
     .option('--json', 'print the verdicts as JSON (interface.md) and nothing else on stdout')
-    .option('--junit <file>', 'also write the verdicts as a JUnit XML report')
+    .option('--junit <file>', 'also write the verdicts as a JUnit XML report', nonEmptyPath)
     .option(
       '--max-states <n>',
       'stop exploring after this many distinct states',
@@ -57,10 +58,16 @@ export function checkCommand(): Command {
       DEFAULT_MAX_STATES,
     )
     .option('--depth <n>', 'stop exploring at this many events from the initial state', positiveInt)
-    .option('--seed <n>', 'seed of the random runs used past the exploration bound', positiveInt, 1)
+    .option(
+      '--seed <n>',
+      'seed of the random runs used past the exploration bound (0 to 4294967295)',
+      seed,
+      1,
+    )
     .option(
       '--traces <dir>',
       'where to write the events file of each counterexample and witness',
+      nonEmptyPath,
       DEFAULT_TRACES,
     )
     .option('--no-traces', 'write no events files')
@@ -69,9 +76,9 @@ export function checkCommand(): Command {
       'after',
       [
         '',
-        'Exit code: 0 when every verdict is as expected, 1 when one is not, 2 on bad input (the',
-        'topology, an output path that cannot be written), 74 when an output could not be written',
-        'after the check.',
+        'Exit code: 0 when every verdict is as expected, 1 when one is not (or is undecided within the',
+        'bound), 2 on bad input (the topology, an option, an output path that cannot be written),',
+        '74 when an output could not be written after the check.',
       ].join('\n'),
     )
     .action(async (file: string | undefined, options: CheckOptions) => {
@@ -198,11 +205,4 @@ function jsonReport(report: CheckReport, timings: boolean) {
     operator: report.operator,
     ...(report.random ? { random: report.random } : {}),
   };
-}
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < 1)
-    throw new InvalidArgumentError('expected a whole number of at least 1.');
-  return n;
 }
