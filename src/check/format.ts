@@ -118,11 +118,26 @@ function operator(report: CheckReport, paint: Paint): string[] {
   return out;
 }
 
+/**
+ * The last line: all as expected, or which verdicts are wrong and which are only undecided within
+ * the bound (`bounded` is not as expected, but it is not a wrong verdict either).
+ */
 function summary(report: CheckReport, paint: Paint): string {
-  const bad = report.properties.filter((r) => !r.asExpected);
   const n = report.properties.length;
-  if (bad.length === 0) return paint.good(`All ${n} verdicts as expected.`);
-  return paint.bad(
-    `${bad.length} of ${n} verdicts not as expected: ${bad.map((r) => r.id + (r.subject ? ` ${r.subject}` : '')).join(', ')}.`,
-  );
+  const name = (r: PropertyResult) => r.id + (r.subject ? ` ${r.subject}` : '');
+  const wrong = report.properties.filter((r) => !r.asExpected && r.result !== 'bounded');
+  const undecided = report.properties.filter((r) => r.result === 'bounded');
+  if (wrong.length === 0 && undecided.length === 0) return paint.good(`All ${n} verdicts as expected.`);
+  const parts: string[] = [];
+  if (wrong.length > 0) {
+    parts.push(`${wrong.length} of ${n} verdicts not as expected: ${wrong.map(name).join(', ')}`);
+  }
+  if (undecided.length > 0) {
+    const lead =
+      wrong.length > 0 ? `${undecided.length} undecided` : `${undecided.length} of ${n} verdicts undecided`;
+    parts.push(
+      `${lead} within the bound (bounded, not wrong: raise --max-states or --depth to decide them): ${undecided.map(name).join(', ')}`,
+    );
+  }
+  return paint.bad(`${parts.join('; ')}.`);
 }
