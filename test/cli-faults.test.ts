@@ -172,6 +172,7 @@ describe('writing the files', () => {
     expect(run.status).toBe(74);
     expect(filesUnder(traces).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
+
   test('--timings gives the time taken; without it the JSON and the JUnit report have none', async () => {
     const plain = await kpmInProcess(
       'check',
@@ -206,6 +207,7 @@ describe('option values', () => {
     ['--depth', '0'],
     ['--seed', '-1'],
     ['--seed', '4294967296'],
+    ['--random-budget', '1e3'],
     ['--junit', ''],
     ['--traces', ''],
   ])('%s %j is a usage error, exit 2', async (option, value) => {
@@ -225,9 +227,11 @@ describe('option values', () => {
       '0',
       '--max-states',
       '10',
+      '--random-budget',
+      '200',
     );
     expect(run.status).toBe(1);
-    expect(JSON.parse(run.stdout).random).toMatchObject({ seed: 0 });
+    expect(JSON.parse(run.stdout).random).toMatchObject({ seed: 0, budget: 200 });
   });
 });
 

@@ -61,8 +61,13 @@ function table(results: PropertyResult[], paint: Paint): string[] {
 /** Past the bound: how much of each statechart the random runs exercised. */
 function coverage(report: CheckReport, paint: Paint): string[] {
   if (!report.random) return [];
-  const { seed, runs, coverage } = report.random;
-  const out = ['', paint.subject(`Random runs past the bound: ${runs} per undecided property, seed ${seed}`)];
+  const { seed, runs, budget, events, coverage } = report.random;
+  const out = [
+    '',
+    paint.subject(
+      `Random runs past the bound: ${events} of ${budget} events spent (--random-budget), at most ${runs} runs per undecided property, seed ${seed}`,
+    ),
+  ];
   for (const [machine, c] of Object.entries(coverage.machines)) {
     const states = c.states.length + c.missedStates.length;
     const missed = c.missedStates.length > 0 ? ` (never: ${c.missedStates.join(', ')})` : '';

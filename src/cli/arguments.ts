@@ -15,6 +15,15 @@ export function positiveInt(value: string): number {
   return n;
 }
 
+/** A whole number, 0 or more, written in decimal digits. */
+export function nonNegativeInt(value: string): number {
+  const n = DIGITS.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n)) {
+    throw new InvalidArgumentError('expected a whole number of 0 or more, in decimal digits (e.g. 50000).');
+  }
+  return n;
+}
+
 /** The largest seed: fast-check seeds are 32-bit. */
 export const MAX_SEED = 2 ** 32 - 1;
 

@@ -12,11 +12,11 @@ import { Command } from 'commander';
 import { formatReport } from '../check/format.ts';
 import { junitXml } from '../check/junit.ts';
 import { allAsExpected, type CheckReport, type PropertyResult } from '../check/report.ts';
-import { DEFAULT_MAX_STATES, runCheck } from '../check/run.ts';
+import { DEFAULT_MAX_STATES, DEFAULT_RANDOM_BUDGET, runCheck } from '../check/run.ts';
 import { InputError, type Problem } from '../errors.ts';
 import { loadTopology } from '../topology/load.ts';
 import type { Topology } from '../topology/types.ts';
-import { nonEmptyPath, positiveInt, seed } from './arguments.ts';
+import { nonEmptyPath, nonNegativeInt, positiveInt, seed } from './arguments.ts';
 import { ExitCode } from './exit.ts';
 import {
   checkOutputFile,
@@ -40,6 +40,7 @@ interface CheckOptions {
   maxStates: number;
   depth?: number;
   seed: number;
+  randomBudget: number;
   /** false with --no-traces */
   traces: string | false;
   timings?: boolean;
@@ -63,6 +64,12 @@ export function checkCommand(): Command {
       'seed of the random runs used past the exploration bound (0 to 4294967295)',
       seed,
       1,
+    )
+    .option(
+      '--random-budget <events>',
+      'events the random runs past the bound may go through in all, shrinking included (0: none)',
+      nonNegativeInt,
+      DEFAULT_RANDOM_BUDGET,
     )
     .option(
       '--traces <dir>',
@@ -91,7 +98,9 @@ export function checkCommand(): Command {
           maxStates: options.maxStates,
           maxDepth: options.depth,
           seed: options.seed,
+          randomBudget: options.randomBudget,
           onProgress: (p) => progress.update(p),
+          onRandomProgress: (p) => progress.random(p),
         });
       } finally {
         progress.stop();
