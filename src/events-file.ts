@@ -10,7 +10,7 @@
  * (test/bad-input.fuzz.test.ts checks it).
  */
 import { parse as parseYamlScalar } from 'yaml';
-import { describeValue, InputError, type Problem } from './errors.ts';
+import { describeValue, InputError, type PathSegment, type Problem } from './errors.ts';
 import { EVENT_TARGET, EVENT_TYPES, type EventType, type KpmEvent } from './events.ts';
 import { MAX_EVENTS_BYTES, parseSource, readSource, type Source } from './yaml-source.ts';
 
@@ -33,11 +33,17 @@ export function quickEvents(text: string): KpmEvent[] | null {
 export function parseEventsWithYaml(text: string, file: string): KpmEvent[] {
   const source = parseSource(text, file);
   const items = source.data;
-  if (items === null) throw new InputError([source.problem([], 'the file is empty; write [] for no events')]);
+  if (items === null)
+    throw new InputError([problem(source, 'events-empty', [], 'the file is empty; write [] for no events')]);
   if (!Array.isArray(items)) {
     const got = describeValue(items);
     throw new InputError([
-      source.problem([], `expected a list of events (a JSON array or a YAML list), got ${got}`),
+      problem(
+        source,
+        'events-not-a-list',
+        [],
+        `expected a list of events (a JSON array or a YAML list), got ${got}`,
+      ),
     ]);
   }
   const problems = [
@@ -48,17 +54,44 @@ export function parseEventsWithYaml(text: string, file: string): KpmEvent[] {
   return items.map(toEvent);
 }
 
+/** Every problem of an events file besides reading it, by name: the bad-input corpus shows each. */
+export const EVENT_RULES = [
+  'events-empty',
+  'events-not-a-list',
+  'event-not-an-object',
+  'event-missing-type',
+  'event-unknown-type',
+  'event-missing-target',
+  'event-target-not-a-string',
+  'event-unknown-field',
+] as const;
+type EventRule = (typeof EVENT_RULES)[number];
+
+function problem(source: Source, rule: EventRule, path: PathSegment[], message: string): Problem {
+  return { ...source.problem(path, message), rule };
+}
+
 type Fields = Record<string, unknown>;
 
 function eventProblems(source: Source, item: unknown, index: number): Problem[] {
   if (!isObject(item)) {
-    return [source.problem([index], `expected an event object with a "type", got ${describeValue(item)}`)];
+    return [
+      problem(
+        source,
+        'event-not-an-object',
+        [index],
+        `expected an event object with a "type", got ${describeValue(item)}`,
+      ),
+    ];
   }
   const type = item.type;
-  if (type === undefined) return [source.problem([index, 'type'], 'missing (required)')];
+  if (type === undefined)
+    return [problem(source, 'event-missing-type', [index, 'type'], 'missing (required)')];
   if (!isEventType(type)) {
     return [
-      source.problem(
+      problem(
+        source,
+        'event-unknown-type',
         [index, 'type'],
         `unknown event type ${JSON.stringify(type)}; the types are ${EVENT_TYPES.join(', ')}`,
       ),
@@ -71,10 +104,19 @@ function targetProblems(source: Source, item: Fields, index: number, type: Event
   const target = EVENT_TARGET[type];
   if (target === null) return [];
   const value = item[target];
-  if (value === undefined) return [source.problem([index, target], `missing: ${type} needs a ${target} id`)];
+  if (value === undefined) {
+    return [
+      problem(source, 'event-missing-target', [index, target], `missing: ${type} needs a ${target} id`),
+    ];
+  }
   if (typeof value !== 'string') {
     return [
-      source.problem([index, target], `expected a ${target} id (a string), got ${describeValue(value)}`),
+      problem(
+        source,
+        'event-target-not-a-string',
+        [index, target],
+        `expected a ${target} id (a string), got ${describeValue(value)}`,
+      ),
     ];
   }
   return [];
@@ -86,7 +128,14 @@ function extraFieldProblems(source: Source, item: Fields, index: number, type: E
   const takes = target === null ? 'no field besides "type"' : `only "type" and "${target}"`;
   return Object.keys(item)
     .filter((key) => key !== 'type' && key !== target)
-    .map((key) => source.problem([index, key], `unknown field "${key}"; ${type} takes ${takes}`));
+    .map((key) =>
+      problem(
+        source,
+        'event-unknown-field',
+        [index, key],
+        `unknown field ${JSON.stringify(key)}; ${type} takes ${takes}`,
+      ),
+    );
 }
 
 /** Only called once every item passed eventProblems. */

@@ -22,9 +22,32 @@ import {
   type Alias,
   type Document,
   type Node as YamlNode,
+  type Pair,
   type YAMLMap,
 } from 'yaml';
 import { formatPath, InputError, type PathSegment, type Problem } from './errors.ts';
+
+/** Every problem reading and parsing can find, by name: the bad-input corpus (test/bad-input/) shows each. */
+export const READ_RULES = [
+  'unreadable',
+  'folder',
+  'too-large',
+  'utf-16',
+  'not-utf-8',
+  'nesting',
+  'syntax',
+  'second-document',
+  'unclosed-flow',
+  'unknown-tag',
+  'alias-without-anchor',
+  'alias-loop',
+  'alias-bomb',
+  'key-not-a-word',
+  'duplicate-key',
+] as const;
+export type ReadRule = (typeof READ_RULES)[number];
+
+type At = (rule: ReadRule, line: number | null, message: string, path?: string) => Problem;
 
 export interface Source {
   file: string;
@@ -65,8 +88,8 @@ export function readSource(file: string, limits: ReadLimits = DEFAULT_LIMITS): s
  * non-blocking, so that a FIFO nobody writes to reads as empty instead of blocking forever.
  */
 export function readBytes(file: string, limits: ReadLimits = DEFAULT_LIMITS): Uint8Array {
-  const fail = (message: string): never => {
-    throw new InputError([{ file, line: null, path: '', message }]);
+  const fail = (message: string, rule: ReadRule = 'unreadable'): never => {
+    throw new InputError([{ file, line: null, path: '', message, rule }]);
   };
   if (file === '') fail('cannot read file: the file name is empty');
   let fd: number;
@@ -77,8 +100,8 @@ export function readBytes(file: string, limits: ReadLimits = DEFAULT_LIMITS): Ui
   }
   try {
     const stat = fstatSync(fd);
-    if (stat.isDirectory()) fail('cannot read file: it is a folder; give the path of a file in it');
-    if (stat.isFile() && stat.size > limits.maxBytes) fail(tooLarge(stat.size, limits));
+    if (stat.isDirectory()) fail('cannot read file: it is a folder; give the path of a file in it', 'folder');
+    if (stat.isFile() && stat.size > limits.maxBytes) fail(tooLarge(stat.size, limits), 'too-large');
     const chunks: Buffer[] = [];
     let total = 0;
     for (;;) {
@@ -96,7 +119,7 @@ export function readBytes(file: string, limits: ReadLimits = DEFAULT_LIMITS): Ui
       if (n === 0) break;
       chunks.push(chunk.subarray(0, n));
       total += n;
-      if (total > limits.maxBytes) fail(tooLarge(null, limits));
+      if (total > limits.maxBytes) fail(tooLarge(null, limits), 'too-large');
     }
     return Buffer.concat(chunks, total);
   } finally {
@@ -160,6 +183,7 @@ function encodingProblems(bytes: Uint8Array, file: string): Problem[] {
         line: 1,
         path: '',
         message: 'the file is UTF-16 (it starts with a UTF-16 byte-order mark); save it as UTF-8',
+        rule: 'utf-16',
       },
     ];
   }
@@ -169,6 +193,7 @@ function encodingProblems(bytes: Uint8Array, file: string): Problem[] {
     line,
     path: '',
     message: `not UTF-8: the byte 0x${byte.toString(16).toUpperCase().padStart(2, '0')} is not text in UTF-8; save the file as UTF-8`,
+    rule: 'not-utf-8',
   }));
   if (lines.length > shown.length) {
     const more = lines.length - shown.length;
@@ -177,6 +202,7 @@ function encodingProblems(bytes: Uint8Array, file: string): Problem[] {
       line: null,
       path: '',
       message: `and ${more} more line${more === 1 ? '' : 's'} with bytes that are not UTF-8`,
+      rule: 'not-utf-8',
     });
   }
   return shown;
@@ -217,13 +243,14 @@ export function parseSource(text: string, file: string): Source {
   if (text.startsWith('\uFEFF')) text = text.slice(1);
   const lineCounter = new LineCounter();
   const lineAt = (offset: number) => lineCounter.linePos(offset).line;
-  const at = (line: number | null, message: string, path = ''): Problem => ({ file, line, path, message });
+  const at: At = (rule, line, message, path = '') => ({ file, line, path, message, rule });
   // The parser recurses once per level and overflows the stack (at times fatally, inside V8) on a
   // few thousand levels: measure the nesting first.
   const deep = deepestLine(text, MAX_NESTING);
   if (deep !== null) {
     throw new InputError([
       at(
+        'nesting',
         deep,
         `nested more than ${MAX_NESTING} levels deep (lists and maps inside each other); a kpm file needs a few`,
       ),
@@ -240,12 +267,18 @@ export function parseSource(text: string, file: string): Source {
   const syntax = [...doc.errors, ...doc.warnings];
   if (syntax.length > 0) throw new InputError(syntaxProblems(doc, syntax, lineAt, at));
   const converted = convert(doc, lineAt, at);
+  const pairsByKey = new WeakMap<YAMLMap, Map<string, Pair>>();
   if (converted.fatal.length > 0) throw new InputError(converted.fatal);
   return {
     file,
     data: converted.data,
     problems: converted.problems,
-    problem: (path, message) => ({ file, line: lineOf(doc, path, lineAt), path: formatPath(path), message }),
+    problem: (path, message) => ({
+      file,
+      line: lineOf(doc, path, lineAt, pairsByKey),
+      path: formatPath(path),
+      message,
+    }),
   };
 }
 
@@ -256,7 +289,7 @@ function syntaxProblems(
   doc: Document.Parsed,
   issues: YamlIssue[],
   lineAt: (offset: number) => number,
-  at: (line: number | null, message: string) => Problem,
+  at: At,
 ): Problem[] {
   const unclosed = unclosedFlowCollections(doc, lineAt, at);
   const problems: Problem[] = [...unclosed];
@@ -264,16 +297,24 @@ function syntaxProblems(
     const line = lineAt(issue.pos[0]);
     if (issue.code === 'MULTIPLE_DOCS') {
       problems.push(
-        at(line, 'a second YAML document starts here; a kpm file holds one document (remove the ---)'),
+        at(
+          'second-document',
+          line,
+          'a second YAML document starts here; a kpm file holds one document (remove the ---)',
+        ),
       );
     } else if (unclosed.length > 0 && /end with an? [}\]]/.test(issue.message)) {
       // Reported where the collection opened (above), not where the parser gave up on it.
     } else if (issue.code === 'TAG_RESOLVE_FAILED') {
       problems.push(
-        at(line, `${issue.message.replace(/^Unresolved tag/, 'unknown tag')}; kpm files use plain values`),
+        at(
+          'unknown-tag',
+          line,
+          `${issue.message.replace(/^Unresolved tag/, 'unknown tag')}; kpm files use plain values`,
+        ),
       );
     } else {
-      problems.push(at(line, issue.message));
+      problems.push(at('syntax', line, issue.message));
     }
   }
   return dedupe(problems).sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
@@ -287,7 +328,7 @@ function syntaxProblems(
 function unclosedFlowCollections(
   doc: Document.Parsed,
   lineAt: (offset: number) => number,
-  at: (line: number | null, message: string, path?: string) => Problem,
+  at: At,
 ): Problem[] {
   const found: Problem[] = [];
   /** Returns the closing bracket of another collection that this one took, if any. */
@@ -310,7 +351,7 @@ function unclosedFlowCollections(
     const message = wrong
       ? `the flow ${kind} opened with "${token.start.source}" on this line is closed with "${other}"; close it with "${close}"`
       : `the flow ${kind} opened with "${token.start.source}" on this line is never closed with "${close}"`;
-    found.push(at(lineAt(token.start.offset), message, formatPath(path)));
+    found.push(at('unclosed-flow', lineAt(token.start.offset), message, formatPath(path)));
     return wrong ? other : null;
   };
   walk(doc.contents, []);
@@ -340,11 +381,7 @@ interface Converted {
  * resolved under a budget (an alias bomb stops at MAX_ALIAS_VALUES, with the alias's line),
  * duplicate keys named, keys that are not words refused, `__proto__` kept as a plain key.
  */
-function convert(
-  doc: Document.Parsed,
-  lineAt: (offset: number) => number,
-  at: (line: number | null, message: string, path?: string) => Problem,
-): Converted {
+function convert(doc: Document.Parsed, lineAt: (offset: number) => number, at: At): Converted {
   const fatal: Problem[] = [];
   const problems: Problem[] = [];
   const lineOfNode = (node: unknown) => (isNode(node) && node.range ? lineAt(node.range[0]) : null);
@@ -379,12 +416,24 @@ function convert(
     const where = formatPath(path);
     const line = lineOfNode(node);
     if (!target) {
-      fatal.push(at(line, `the alias *${node.source} has no anchor &${node.source} before it`, where));
+      fatal.push(
+        at(
+          'alias-without-anchor',
+          line,
+          `the alias *${node.source} has no anchor &${node.source} before it`,
+          where,
+        ),
+      );
       return null;
     }
     if (open.has(target)) {
       fatal.push(
-        at(line, `the alias *${node.source} is inside its own anchor &${node.source} (a loop)`, where),
+        at(
+          'alias-loop',
+          line,
+          `the alias *${node.source} is inside its own anchor &${node.source} (a loop)`,
+          where,
+        ),
       );
       return null;
     }
@@ -393,7 +442,7 @@ function convert(
     if (aliasValues > MAX_ALIAS_VALUES) {
       bombed = true;
       const message = `the aliases of this file expand to more than ${MAX_ALIAS_VALUES} values (an alias bomb?); write the values out`;
-      fatal.push(at(line, message, where));
+      fatal.push(at('alias-bomb', line, message, where));
       return null;
     }
     return value(target, path);
@@ -420,15 +469,27 @@ function convert(
       const keyLine = lineOfNode(pair.key) ?? lineOfNode(pair.value);
       if (isCollection(keyNode)) {
         const what = isSeq(keyNode) ? 'a list' : 'a map';
-        fatal.push(at(keyLine, `a key must be a plain word, not ${what}`, formatPath(path)));
+        fatal.push(
+          at('key-not-a-word', keyLine, `a key must be a plain word, not ${what}`, formatPath(path)),
+        );
         continue;
       }
       const key = isScalar(keyNode) && keyNode.value !== null ? String(keyNode.value) : '';
       if (firstLine.has(key)) {
         const first = firstLine.get(key);
-        const where = first === null ? '' : ` (first on line ${first})`;
+        const where =
+          first === null
+            ? ''
+            : first === keyLine
+              ? ' (first earlier on this line)'
+              : ` (first on line ${first})`;
         problems.push(
-          at(keyLine, `duplicate key "${key}"${where}; a key may appear once`, formatPath([...path, key])),
+          at(
+            'duplicate-key',
+            keyLine,
+            `duplicate key ${JSON.stringify(key)}${where}; a key may appear once`,
+            formatPath([...path, key]),
+          ),
         );
         continue;
       }
@@ -529,19 +590,38 @@ function lineOf(
   doc: Document,
   path: readonly PathSegment[],
   lineAt: (offset: number) => number,
+  pairsByKey: WeakMap<YAMLMap, Map<string, Pair>>,
 ): number | null {
+  // Each map's pairs by key, once: a file with thousands of problems in one map stays linear.
+  const pairOf = (map: YAMLMap, key: string) => {
+    let pairs = pairsByKey.get(map);
+    if (!pairs) {
+      pairs = new Map();
+      for (const pair of map.items) {
+        const name = String(isScalar(pair.key) ? pair.key.value : pair.key);
+        if (!pairs.has(name)) pairs.set(name, pair);
+      }
+      pairsByKey.set(map, pairs);
+    }
+    return pairs.get(key);
+  };
   let node: unknown = doc.contents;
   let line = startLine(node, lineAt);
+  // Inside an alias the lines are the anchor's, elsewhere in the file: the alias's own line is the place.
+  let aliased = false;
   for (const segment of path) {
-    if (isAlias(node)) node = node.resolve(doc);
+    if (isAlias(node)) {
+      node = node.resolve(doc);
+      aliased = true;
+    }
     if (isMap(node)) {
-      const pair = node.items.find((p) => String(isScalar(p.key) ? p.key.value : p.key) === String(segment));
+      const pair = pairOf(node, String(segment));
       if (!pair) break;
-      line = startLine(pair.key, lineAt) ?? line;
+      if (!aliased) line = startLine(pair.key, lineAt) ?? line;
       node = pair.value;
     } else if (isSeq(node) && typeof segment === 'number' && segment < node.items.length) {
       node = node.items[segment];
-      line = startLine(node, lineAt) ?? line;
+      if (!aliased) line = startLine(node, lineAt) ?? line;
     } else {
       break;
     }

@@ -582,6 +582,15 @@ describe('the InputError message', () => {
     }
   });
 
+  it('keeps every problem on one line, whatever the file holds', () => {
+    expect(formatProblem({ file: 'a.yaml', line: 1, path: '', message: 'quote: "x\ny\u0007\u2028"' })).toBe(
+      'a.yaml:1: quote: "x\\ny\\u0007\\u2028"',
+    );
+    expect(problems(lines('name: t', 'release: "8.0"', 'hosts: [{ id: h }]', '"a\\nb": 1'))).toEqual([
+      'site.yaml:4: ["a\\nb"]: unknown key "a\\nb"; allowed keys here: name, release, options, providers, hosts, vms, vsan',
+    ]);
+  });
+
   it('leaves out a line it does not know', () => {
     expect(formatProblem({ file: 'a.yaml', line: null, path: 'hosts', message: 'm' })).toBe(
       'a.yaml: hosts: m',

@@ -16,6 +16,21 @@ import {
 import { topologyParts, topologySchema, type ParsedTopology } from './schema.ts';
 import type { Topology } from './types.ts';
 
+/** The problems of the shape, by name (besides the rules of rules.ts): the bad-input corpus shows each. */
+export const TOPOLOGY_SCHEMA_RULES = [
+  'empty-file',
+  'unknown-key',
+  'missing',
+  'wrong-type',
+  'wrong-value',
+  'quote-the-number',
+  'tpm-only-not-native',
+  'provider-kind',
+  'too-few',
+  'id-format',
+] as const;
+type SchemaRule = (typeof TOPOLOGY_SCHEMA_RULES)[number];
+
 export function loadTopology(file: string): Topology {
   return parseTopology(readSource(file, { maxBytes: MAX_TOPOLOGY_BYTES, what: 'topology files' }), file);
 }
@@ -24,9 +39,14 @@ export function loadTopology(file: string): Topology {
 export function parseTopology(text: string, file: string): Topology {
   const source = parseSource(text, file);
   if (source.data === null) {
-    fail([source.problem([], 'the file is empty; a topology needs at least name, release and hosts')]);
+    fail([
+      {
+        ...source.problem([], 'the file is empty; a topology needs at least name, release and hosts'),
+        rule: 'empty-file',
+      },
+    ]);
   }
-  const parsed = topologySchema.safeParse(source.data, { error: plainMessage });
+  const parsed = topologySchema.safeParse(source.data, { error: plainMessage, reportInput: true });
   if (!parsed.success) {
     // The rules on whatever is well formed, so that one run shows every problem.
     const findings = checkPartialRules(partialTopology(source.data));
@@ -122,9 +142,24 @@ function issueProblems(source: Source, issue: z.core.$ZodIssue): Problem[] {
   const path = issue.path.map((s): PathSegment => (typeof s === 'number' ? s : String(s)));
   if (issue.code === 'unrecognized_keys') {
     // One problem per key, on the key's own line; the schema's message lists the allowed keys.
-    return issue.keys.map((key) => source.problem([...path, key], `unknown key "${key}"; ${issue.message}`));
+    return issue.keys.map((key) => ({
+      ...source.problem([...path, key], `unknown key ${JSON.stringify(key)}; ${issue.message}`),
+      rule: 'unknown-key',
+    }));
   }
-  return [source.problem(path, issue.message)];
+  return [{ ...source.problem(path, issue.message), rule: schemaRule(issue) }];
+}
+
+/** Which problem of the shape an issue is (for the corpus; the message is what the user reads). */
+function schemaRule(issue: z.core.$ZodIssue): SchemaRule {
+  if (issue.code === 'invalid_union') return 'provider-kind';
+  if (issue.input === undefined) return 'missing';
+  if (issue.code === 'invalid_type') return issue.expected === 'never' ? 'tpm-only-not-native' : 'wrong-type';
+  if (issue.code === 'invalid_value')
+    return typeof issue.input === 'number' ? 'quote-the-number' : 'wrong-value';
+  if (issue.code === 'too_small') return 'too-few';
+  if (issue.code === 'invalid_format') return 'id-format';
+  return 'wrong-value';
 }
 
 /** Messages for the issues the schema leaves to the default; zod's own wording is for developers. */
