@@ -182,7 +182,7 @@ describe('mutated examples reach the loaders as valid input or as bad input, nev
           });
         },
       ),
-      { numRuns: 400 },
+      { numRuns: 300 },
     );
   });
 
@@ -199,7 +199,7 @@ describe('mutated examples reach the loaders as valid input or as bad input, nev
           );
         },
       ),
-      { numRuns: 400 },
+      { numRuns: 300 },
     );
   });
 });
@@ -227,6 +227,6 @@ test('the quick reading of long event files gives what the YAML parser gives (va
         expect(quick).toEqual(yaml);
       },
     ),
-    { numRuns: 400 },
+    { numRuns: 300 },
   );
 });

@@ -39,6 +39,8 @@ test(
             '20',
             '--seed',
             '5',
+            '--random-budget',
+            '3000',
             '--junit',
             join(dir, `${n}.xml`),
           ],
