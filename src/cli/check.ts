@@ -106,6 +106,9 @@ export function checkCommand(): Command {
         progress.stop();
       }
       const { traceFiles, failures } = writeOutputs(report, options);
+      // Set before writing: a reader that goes away (EPIPE) ends kpm with this code.
+      if (failures.length > 0) process.exitCode = ExitCode.outputError;
+      else if (!allAsExpected(report)) process.exitCode = ExitCode.notAsExpected;
       if (options.json) {
         await writeStdout(`${JSON.stringify(jsonReport(report, options.timings ?? false), null, 2)}\n`);
       } else {
@@ -117,10 +120,8 @@ export function checkCommand(): Command {
         });
         await writeStdout(`${lines.join('\n')}\n`);
       }
-      // The verdicts are out; then what could not be written, with its own exit code.
+      // The verdicts are out; then what could not be written (exit code 74, set above).
       for (const failure of failures) tellStderr(`kpm: ${failure.message}`);
-      if (failures.length > 0) process.exitCode = ExitCode.outputError;
-      else if (!allAsExpected(report)) process.exitCode = ExitCode.notAsExpected;
     });
 }
 
