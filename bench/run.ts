@@ -54,7 +54,7 @@ function measure(job: Job): Measure {
     const d = exploreDirect(topology, { alphabet, maxStates: job.maxStates });
     return result(d.complete, d.worlds.length, d.transitions, started, null);
   }
-  const x = explore(topology, { alphabet, symmetry: job.symmetry, maxStates: job.maxStates });
+  const x = explore(topology, { alphabet, maxStates: job.maxStates });
   return result(x.complete, x.states, x.transitions, started, x.stats().tableSteps);
 }
 

@@ -21,7 +21,7 @@ import {
   type Topology,
   type Vm,
 } from '../models/topology.ts';
-import type { ObservedHost, ObservedState } from '../src/world/observe.ts';
+import type { ObservedState } from '../src/world/observe.ts';
 import { observe, stateKey } from '../src/world/observe.ts';
 import { initialWorld, step, type World } from '../src/world/world.ts';
 
@@ -64,7 +64,7 @@ const EDGE = site('edge', {
   vsan: 'kms',
 });
 
-/** Three interchangeable hosts (two with persistence, one without). */
+/** Three hosts of one configuration (two with persistence, one without). */
 const TWINS = site('twins', {
   providers: [{ id: 'kms', kind: 'standard' }],
   hosts: [
@@ -150,36 +150,6 @@ function direct(c: Case): DirectExploration {
   return d;
 }
 
-// --- orbits, computed independently of the explorer's own grouping ---------------------------------
-
-/** Hosts the spec makes interchangeable: same release, TPM, setting, VM profiles in order. */
-function symmetryClasses(t: Topology): string[][] {
-  if (t.options.keyScope === 'cluster') return t.hosts.map((h) => [h.id]);
-  const classes = new Map<string, string[]>();
-  for (const h of t.hosts) {
-    const vms = t.vms.filter((v) => v.host === h.id).map((v) => [v.encryptedBy, v.vtpm, v.running]);
-    const key = JSON.stringify([h.release, h.tpm, h.keyPersistence, vms]);
-    classes.set(key, [...(classes.get(key) ?? []), h.id]);
-  }
-  return [...classes.values()];
-}
-
-/** One host's part of an observation, with its VMs renamed by position. */
-function relative(t: Topology, s: ObservedState, host: string): string {
-  const vms = t.vms.filter((v) => v.host === host).map((v) => v.id);
-  const rename = (keys: string[]) => keys.map((k) => (vms.includes(k) ? `#${vms.indexOf(k)}` : k)).sort();
-  const h: ObservedHost = s.hosts[host];
-  return JSON.stringify([
-    { ...h, cachedKeys: rename(h.cachedKeys), storedKeys: rename(h.storedKeys) },
-    vms.map((v) => s.vms[v]),
-  ]);
-}
-
-function orbitKey(t: Topology, s: ObservedState): string {
-  const classes = symmetryClasses(t).map((hosts) => hosts.map((h) => relative(t, s, h)).sort());
-  return JSON.stringify([s.vcenter, s.providers, classes]);
-}
-
 // --- helpers ---------------------------------------------------------------------------------
 
 function replayTo(t: Topology, trace: readonly KpmEvent[], model?: Model): string {
@@ -248,9 +218,9 @@ describe('eventInstances', () => {
 });
 
 describe.each(CASES)('the packed explorer on $label', (c) => {
-  it('finds exactly the states and transitions of the direct explorer (symmetry off)', () => {
+  it('finds exactly the states and transitions of the direct explorer', () => {
     const d = direct(c);
-    const x = explore(c.topology, { alphabet: c.alphabet, symmetry: false });
+    const x = explore(c.topology, { alphabet: c.alphabet });
     expect(x.complete && d.complete).toBe(true);
     expect(x.states).toBe(d.worlds.length);
     expect(x.transitions).toBe(d.transitions);
@@ -259,9 +229,9 @@ describe.each(CASES)('the packed explorer on $label', (c) => {
     expect(keysOf(x)).toEqual(d.keys);
   });
 
-  it('gives shortest traces that replay to each state (symmetry off)', () => {
+  it('gives shortest traces that replay to each state', () => {
     const dist = distances(direct(c));
-    const x = explore(c.topology, { alphabet: c.alphabet, symmetry: false });
+    const x = explore(c.topology, { alphabet: c.alphabet });
     for (let id = 0; id < x.states; id += 7) {
       const trace = x.traceTo(id);
       const key = replayTo(c.topology, trace);
@@ -272,34 +242,14 @@ describe.each(CASES)('the packed explorer on $label', (c) => {
     }
   });
 
-  it('counts one state per orbit of interchangeable hosts (symmetry on)', () => {
-    const d = direct(c);
-    const x = explore(c.topology, { alphabet: c.alphabet });
-    const orbits = new Set(d.worlds.map((w) => orbitKey(c.topology, observe(w))));
-    expect(x.states).toBe(orbits.size);
-    expect(new Set(keysOf(x).map((k) => orbitKey(c.topology, JSON.parse(k))))).toEqual(orbits);
-  });
-
-  it('gives concrete shortest traces that replay to each state (symmetry on)', () => {
-    const dist = distances(direct(c));
-    const x = explore(c.topology, { alphabet: c.alphabet });
-    for (let id = 0; id < x.states; id += 3) {
-      const trace = x.traceTo(id);
-      const key = replayTo(c.topology, trace);
-      expect(key).toBe(stateKey(x.world(id)));
-      expect(trace.length).toBe(dist.get(key));
-      expect(trace.every(c.alphabet)).toBe(true);
-    }
-  });
-
   it('assembles the same observations as observe()', () => {
     const x = explore(c.topology, { alphabet: c.alphabet });
     for (let id = 0; id < x.states; id += 11) expect(x.observed(id)).toEqual(observe(x.world(id)));
   });
 
-  it.each([false, true])('streams every transition (symmetry %s)', (symmetry) => {
-    const x = explore(c.topology, { alphabet: c.alphabet, symmetry });
-    const key = (world: World) => (symmetry ? orbitKey(c.topology, observe(world)) : stateKey(world));
+  it('streams every transition', () => {
+    const x = explore(c.topology, { alphabet: c.alphabet });
+    const key = (world: World) => stateKey(world);
     let applied = 0;
     let refused = 0;
     x.forEachTransition((from, event, to, ok) => {
@@ -316,30 +266,12 @@ describe.each(CASES)('the packed explorer on $label', (c) => {
   });
 });
 
-describe('symmetry', () => {
-  it('groups identical hosts and shrinks the state space', () => {
-    const on = explore(TWINS, { alphabet: alphabet('outagesRebootsAndPower') });
-    const off = explore(TWINS, { alphabet: alphabet('outagesRebootsAndPower'), symmetry: false });
-    expect(on.symmetric).toBe(true);
-    // One table group: b differs from a and c only in its starting persistence setting, which the
-    // site machine applies at the first start and no transition reads. Two symmetry classes: b
-    // starts in another block.
-    expect(on.stats().blocksPerGroup).toHaveLength(1);
-    expect(on.states).toBeLessThan(off.states);
-  });
-
-  it('is off under keyScope cluster (a block names other hosts’ VMs)', () => {
-    const twins = { ...TWINS, options: { ...TWINS.options, keyScope: 'cluster' as const } };
-    expect(explore(twins, { alphabet: alphabet('vcenterAndReboots') }).symmetric).toBe(false);
-  });
-});
-
 describe('bounds', () => {
   it('stops at maxStates and at maxDepth, and says the search is incomplete', () => {
     const capped = explore(EDGE, { maxStates: 100 });
     expect(capped.complete).toBe(false);
     expect(capped.states).toBe(100);
-    const shallow = explore(EDGE, { maxDepth: 2, symmetry: false });
+    const shallow = explore(EDGE, { maxDepth: 2 });
     const d = exploreDirect(EDGE, { maxDepth: 2 });
     expect(shallow.complete).toBe(false);
     expect(shallow.depth).toBe(2);
@@ -375,89 +307,8 @@ describe('checks', () => {
     expect(x.findFirst((w) => observe(w).vms.app.locked)).toBe(id);
   });
 
-  it('findHostState agrees with the direct explorer on every host of a symmetric site', () => {
-    const d = direct(CASES[2]);
-    const x = explore(TWINS, { alphabet: alphabet('outagesRebootsAndPower') });
-    for (const vm of ['a1', 'b1', 'c1']) {
-      const host = TWINS.vms.find((v) => v.id === vm)?.host as string;
-      const found = x.findHostState((view) => (view.vms[vm]?.locked ? `${vm} locked` : null), {
-        hosts: [host],
-      });
-      const expected = d.worlds.findIndex((w) => observe(w).vms[vm].locked);
-      if (expected < 0) {
-        expect(found).toBeNull();
-        continue;
-      }
-      expect(found?.host).toBe(host);
-      expect(found?.trace).toHaveLength(d.depthOf[expected]);
-      expect(locked(vm)(JSON.parse(replayTo(TWINS, found?.trace ?? [])))).toBe(true);
-    }
-  });
-
-  it('findHostStep finds a shortest offending step, renamed onto the right host', () => {
-    const d = direct(CASES[2]);
-    const x = explore(TWINS, { alphabet: alphabet('outagesRebootsAndPower') });
-    // "a reboot never stops a running VM": false without persistence (b), true with it (a, c).
-    const stops = (before: ObservedState, event: KpmEvent, after: ObservedState, host: string) =>
-      event.type === 'HOST_REBOOT' &&
-      Object.keys(before.vms).some((vm) => before.vms[vm].power === 'on' && after.vms[vm].power === 'off')
-        ? `a VM of ${host} stopped`
-        : null;
-    const found = x.findHostStep(stops, { hosts: ['b'] });
-    const shortest = Math.min(
-      ...d.worlds.flatMap((w, id) => {
-        const after = step(w, { type: 'HOST_REBOOT', host: 'b' });
-        const stopped = observe(w).vms.b1.power === 'on' && observe(after.world).vms.b1.power === 'off';
-        return stopped ? [d.depthOf[id] + 1] : [];
-      }),
-    );
-    expect(found?.host).toBe('b');
-    expect(found?.trace).toHaveLength(shortest);
-    const trace = found?.trace ?? [];
-    const before = JSON.parse(replayTo(TWINS, trace.slice(0, -1)));
-    const after = JSON.parse(replayTo(TWINS, trace));
-    expect(trace.at(-1)).toEqual({ type: 'HOST_REBOOT', host: 'b' });
-    expect(before.vms.b1.power).toBe('on');
-    expect(after.vms.b1.power).toBe('off');
-    expect(x.findHostStep(stops, { hosts: ['a', 'c'] })).toBeNull();
-  });
-
-  it('findHostState with `after` checks a per-state procedure (LV-01 style)', () => {
-    const x = explore(EDGE, { alphabet: alphabet('outagesAndReboots') });
-    // A recovery that forgets to unlock: some VM does not run again.
-    const recovery: KpmEvent[] = [
-      { type: 'VCENTER_UP' },
-      { type: 'KMS_UP', provider: 'kms' },
-      ...EDGE.hosts.map((h) => ({ type: 'LINK_UP' as const, host: h.id })),
-      ...EDGE.vms.map((v) => ({ type: 'VM_POWER_ON' as const, vm: v.id })),
-    ];
-    const stays = (view: ObservedState) =>
-      Object.entries(view.vms).find(([, v]) => v.power !== 'on')?.[0] ?? null;
-    const found = x.findHostState(stays, { after: recovery });
-    expect(found?.host).toBe('esx-02');
-    expect(found?.trace).toHaveLength(2);
-    const end = [...(found?.trace ?? []), ...recovery].reduce((w, e) => step(w, e).world, initialWorld(EDGE));
-    expect(observe(end).vms.app.power).toBe('off');
-    // With the unlock, LV-01 holds.
-    const unlock = EDGE.vms.map((v) => ({ type: 'VM_UNLOCK' as const, vm: v.id }));
-    const full = [...recovery.slice(0, 4), ...unlock, ...recovery.slice(4)];
-    expect(x.findHostState(stays, { after: full })).toBeNull();
-  });
-
-  it('whole-state predicates on a symmetric exploration must say they are symmetric', () => {
-    const x = explore(U2_PAIR, { alphabet: alphabet('outagesAndReboots') });
-    // AV-03 on 7.0U2: the KEK is not persisted, so an outage and a reboot unmount a disk group.
-    const unmounted = (s: ObservedState) => Object.values(s.hosts).some((h) => h.vsan === 'unmounted');
-    expect(() => x.findFirstObserved(unmounted)).toThrow(/symmetric/);
-    const id = x.findFirstObserved(unmounted, { symmetric: true });
-    expect(id).not.toBeNull();
-    const trace = x.traceTo(id as number);
-    expect(trace).toHaveLength(2);
-    expect(unmounted(JSON.parse(replayTo(U2_PAIR, trace)))).toBe(true);
-  });
-
   it('findFirstStep sees the step on the decoded world', () => {
-    const x = explore(TWINS, { alphabet: alphabet('outagesRebootsAndPower'), symmetry: false });
+    const x = explore(TWINS, { alphabet: alphabet('outagesRebootsAndPower') });
     const found = x.findFirstStep((b, e, a) =>
       e.type === 'HOST_REBOOT' && a.vms.b1.locked && !b.vms.b1.locked ? 'b1 locked by a reboot' : null,
     );
@@ -483,10 +334,9 @@ describe('packed states', () => {
   });
 
   it('search the same states when the tables cannot be filled first', () => {
-    const x = explore(EDGE, { symmetry: false });
+    const x = explore(EDGE);
     const lazy = new PackedSearch(tablesFor(structuredClone(EDGE), productionModel), {
       alphabet: alphabet('all'),
-      symmetry: false,
       closureBudget: 1,
     }).run();
     expect(lazy.set.count).toBe(x.states);
@@ -502,8 +352,8 @@ describe('the tables come from the model', () => {
       name: 'reboot keeps the cache',
       host: productionModel.host.provide({ actions: { emptyCache: () => {} } }),
     };
-    const production = new Set(keysOf(explore(EDGE, { symmetry: false })));
-    const variant = explore(EDGE, { symmetry: false }, keepCache);
+    const production = new Set(keysOf(explore(EDGE)));
+    const variant = explore(EDGE, {}, keepCache);
     const keys = keysOf(variant);
     expect(new Set(keys)).not.toEqual(production);
     // The variant's states are its own: each replays under the variant, not necessarily under production.
@@ -544,7 +394,7 @@ describe('the tables come from the model', () => {
       vms: [{ id: 'v', host: 'h', encryptedBy: 'nkp', running: true }],
     });
     const d = exploreDirect(t, { alphabet: alphabet('outagesAndReboots') }, model);
-    const x = explore(t, { alphabet: alphabet('outagesAndReboots'), symmetry: false }, model);
+    const x = explore(t, { alphabet: alphabet('outagesAndReboots') }, model);
     expect(x.stats().servicesStates).toBe(6);
     // The count is invisible to observe(), which the direct explorer keys on: the packed explorer,
     // keyed on snapshots, tells apart states that look alike, never the other way round.
@@ -564,20 +414,19 @@ describe('the bundled examples', () => {
     const topology = loadTopology(join(EXAMPLES_DIR, file));
     const bound = { maxStates: 2_000 };
     const d = exploreDirect(topology, bound);
-    const x = explore(topology, { ...bound, symmetry: false });
+    const x = explore(topology, bound);
     expect(x.complete).toBe(d.complete);
     expect(x.transitions).toBe(d.transitions);
     expect(keysOf(x)).toEqual(d.keys);
-    const sym = explore(topology, bound);
-    for (let id = 0; id < sym.states; id += 5) {
-      expect(replayTo(topology, sym.traceTo(id))).toBe(stateKey(sym.world(id)));
+    for (let id = 0; id < x.states; id += 5) {
+      expect(replayTo(topology, x.traceTo(id))).toBe(stateKey(x.world(id)));
     }
   });
 
   it.each(manifest.map((e) => [e.topology, e.check] as const))(
     '%s: the full exploration has the states, transitions and depth of the manifest',
     (file, expected) => {
-      const x = explore(loadTopology(join(EXAMPLES_DIR, file)), { symmetry: false });
+      const x = explore(loadTopology(join(EXAMPLES_DIR, file)));
       expect({
         distinctStates: x.states,
         transitions: x.transitions,

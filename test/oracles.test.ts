@@ -30,7 +30,7 @@ describe.each(files)('%s: the oracles agree with the model', (file) => {
   });
 
   test('on every state: the key path, a key present, persistence in effect', () => {
-    const x = explore(topology, { symmetry: false });
+    const x = explore(topology);
     expect(x.complete).toBe(true);
     const disagreements: string[] = [];
     const differ = (what: string, oracle: boolean, model: boolean) => {

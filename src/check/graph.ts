@@ -42,10 +42,7 @@ export interface GraphOptions {
   onProgress?: (progress: ExploreProgress) => void;
 }
 
-/**
- * The fast explorer (src/explore) as a Graph. No symmetry reduction: the properties name their
- * subjects (this VM, that host), so states must stay concrete.
- */
+/** The fast explorer (src/explore) as a Graph. */
 export function packedGraph(topology: Topology, options: GraphOptions): Graph {
   const started = performance.now();
   const x = explore(
@@ -54,7 +51,6 @@ export function packedGraph(topology: Topology, options: GraphOptions): Graph {
       alphabet: alphabetFilter(options.alphabet),
       maxStates: options.maxStates,
       maxDepth: options.maxDepth,
-      symmetry: false,
       onProgress: (p) =>
         options.onProgress?.({
           ...p,

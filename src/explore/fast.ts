@@ -2,18 +2,11 @@
  * The exhaustive explorer of `kpm check`: every state reachable from the steady initial state over
  * an alphabet, breadth-first, so that the first state (or step) found with a property is at the end
  * of a shortest trace. See packed.ts for the search, tables.ts for how successors are derived from
- * the statecharts, host-checks.ts for the memoised per-host checks.
+ * the statecharts. Traces replay through `step()` to the state they claim.
  *
- * Symmetry (on by default): hosts of identical configuration (groups.ts) that the alphabet treats
- * alike are interchangeable, and the search keeps one state per orbit (a canonical arrangement).
- * Everything that names states by id (`states`, `forEachState`, `world`, `findFirst`...) then sees
- * canonical representatives only. A whole-state predicate (`findFirst`, `findFirstObserved`,
- * `findFirstStep`) is then only right if it gives the same answer for every arrangement of
- * interchangeable hosts: those methods refuse to run on a symmetric exploration unless the caller
- * says so (`{ symmetric: true }`); otherwise explore with `symmetry: false`. The host checks
- * (`findHostState`, `findHostStep`) are exact either way, and the cheapest: use them for properties
- * of the form "on every host, ...". Traces are always concrete and replay through `step()` to the
- * state they claim.
+ * It explores the product of every host of the topology it is given. Sites of many hosts are
+ * checked on their parts (the services and one host, or a few coupled ones) by src/check/compose.ts,
+ * which gives each part to this explorer as a topology of its own.
  */
 import { productionModel, type Model } from '../../models/index.ts';
 import type { KpmEvent } from '../../models/events.ts';
@@ -22,36 +15,17 @@ import type { ObservedState } from '../world/observe.ts';
 import type { World } from '../world/world.ts';
 import type { Alphabet } from './instances.ts';
 import type { Bounds } from './direct.ts';
-import {
-  HostChecks,
-  type HostCheckOptions,
-  type HostFinding,
-  type HostStateCheck,
-  type HostStateCheckOptions,
-  type HostStepCheck,
-} from './host-checks.ts';
 import { Observations } from './observation-pieces.ts';
 import { PackedSearch, type SearchProgress } from './packed.ts';
 import { tablesFor, type Tables } from './tables.ts';
 
 export type { SearchProgress } from './packed.ts';
-export type { HostFinding, HostStateCheck, HostStepCheck } from './host-checks.ts';
 
 export interface ExploreOptions extends Bounds {
   /** The events the search may use (`alphabetFilter(name)` of src/catalogue/alphabets.ts); every instance by default. */
   alphabet?: Alphabet;
-  /** Keep one state per orbit of interchangeable hosts (default true). */
-  symmetry?: boolean;
   /** Called every 65,536 expanded states. */
   onProgress?: (p: SearchProgress) => void;
-}
-
-/**
- * `symmetric: true`: the predicate gives the same answer whichever of two interchangeable hosts
- * is which, so checking one arrangement per orbit is enough.
- */
-export interface PredicateSymmetry {
-  symmetric?: boolean;
 }
 
 export interface StepFinding {
@@ -66,14 +40,12 @@ export interface StepFinding {
 export interface Exploration {
   /** False when `maxStates` or `maxDepth` stopped the search before the fixpoint. */
   readonly complete: boolean;
-  /** Distinct states (orbits, with symmetry); ids are 0..states-1 in BFS order, 0 the initial state. */
+  /** Distinct states; ids are 0..states-1 in BFS order, 0 the initial state. */
   readonly states: number;
   /** Applied steps out of expanded states (self-loops included, refused steps not). */
   readonly transitions: number;
   /** Greatest BFS depth reached. */
   readonly depth: number;
-  /** Whether some hosts were explored as interchangeable. */
-  readonly symmetric: boolean;
   /** The alphabet's event instances, in instances.ts order. */
   readonly events: readonly KpmEvent[];
   depthOf(id: number): number;
@@ -88,34 +60,18 @@ export interface Exploration {
   /**
    * Every alphabet event from every expanded state (every state of a complete exploration; a bound
    * leaves the last ones unexpanded), in BFS order of `from`, streamed: `to` is the successor's id
-   * (`from` when refused). `event` applies to `world(from)`; with symmetry `to` is the successor's
-   * canonical representative. The applied ones number `transitions` (of a complete exploration).
+   * (`from` when refused). `event` applies to `world(from)`. The applied ones number `transitions`
+   * (of a complete exploration).
    */
   forEachTransition(fn: (from: number, event: KpmEvent, to: number, applied: boolean) => void): void;
   /** The first state in BFS order (so with a shortest trace) whose world satisfies `pred`. */
-  findFirst(pred: (world: World) => boolean, assume?: PredicateSymmetry): number | null;
+  findFirst(pred: (world: World) => boolean): number | null;
   /** As `findFirst`, on observations (much cheaper: no XState, memoised pieces). */
-  findFirstObserved(pred: (state: ObservedState) => boolean, assume?: PredicateSymmetry): number | null;
+  findFirstObserved(pred: (state: ObservedState) => boolean): number | null;
   /** The first applied step out of an expanded state (of least depth) that `check` rejects. */
   findFirstStep(
     check: (before: ObservedState, event: KpmEvent, after: ObservedState) => string | null,
-    assume?: PredicateSymmetry,
   ): StepFinding | null;
-  /** The first state where a host fails `check` (memoised per host, services and block). */
-  findHostState(check: HostStateCheck, options?: HostStateCheckOptions): HostFinding | null;
-  /**
-   * The first applied step out of an expanded state where a host fails `check` (memoised per host,
-   * services, block, event).
-   */
-  findHostStep(check: HostStepCheck, options?: HostCheckOptions): HostFinding | null;
-  /**
-   * The packed form of state `id`, for callers' own memoisation: the services index and one block
-   * index per host (topology order). Hosts of one configuration share one block numbering; `view`
-   * renders a block on a given host.
-   */
-  packed(id: number): { services: number; blocks: number[] };
-  /** The observation restricted to the services and one host holding a block (host-checks.ts). */
-  view(host: string, services: number, block: number): ObservedState;
   /** Sizes, for reports and the bench. */
   stats(): ExplorationStats;
 }
@@ -140,7 +96,6 @@ export function explore(
   const tables = tablesFor(topology, model);
   const search = new PackedSearch(tables, {
     alphabet: options.alphabet ?? everything,
-    symmetry: options.symmetry ?? true,
     capacity: Math.min(options.maxStates ?? 0, 1 << 20) || undefined,
   });
   return new PackedExploration(search.run(options));
@@ -149,13 +104,11 @@ export function explore(
 class PackedExploration implements Exploration {
   private readonly tables: Tables;
   private readonly observations: Observations;
-  private readonly checks: HostChecks;
   private readonly words: Uint32Array;
 
   constructor(private readonly search: PackedSearch) {
     this.tables = search.tables;
-    this.observations = new Observations(search.tables, search.slots.slotOfHost);
-    this.checks = new HostChecks(search, this.observations);
+    this.observations = new Observations(search.tables);
     this.words = new Uint32Array(search.F);
   }
 
@@ -171,9 +124,6 @@ class PackedExploration implements Exploration {
   get depth() {
     return this.search.depth;
   }
-  get symmetric() {
-    return this.search.slots.symmetric;
-  }
   get events() {
     return this.search.dispatch.events;
   }
@@ -186,8 +136,7 @@ class PackedExploration implements Exploration {
   world(id: number): World {
     this.checkId(id);
     const fields = this.search.set.read(id, this.words);
-    const slotOfHost = this.search.slots.slotOfHost;
-    return this.tables.world(fields[0], (h) => fields[1 + slotOfHost[h]]);
+    return this.tables.world(fields[0], (h) => fields[1 + h]);
   }
 
   observed(id: number): ObservedState {
@@ -206,17 +155,13 @@ class PackedExploration implements Exploration {
 
   forEachTransition(fn: (from: number, event: KpmEvent, to: number, applied: boolean) => void): void {
     const events = this.search.dispatch.events;
-    this.eachStep(false, (id, e, _from, next, applied) => {
+    this.eachStep((id, e, _from, next, applied) => {
       fn(id, events[e], applied ? this.search.set.find(next) : id, applied);
     });
   }
 
-  /**
-   * Every alphabet event from every expanded state, in BFS order. `raw`: the successor as the event
-   * leaves it, before hosts are reordered for symmetry. `visit` returns true to stop.
-   */
+  /** Every alphabet event from every expanded state, in BFS order. `visit` returns true to stop. */
   private eachStep(
-    raw: boolean,
     visit: (id: number, e: number, from: Uint32Array, next: Uint32Array, applied: boolean) => boolean | void,
   ): void {
     const { search } = this;
@@ -226,34 +171,30 @@ class PackedExploration implements Exploration {
     for (let id = 0; id < this.states && search.expanded(id); id++) {
       search.set.read(id, from);
       for (let e = 0; e < count; e++) {
-        const applied = raw ? search.rawSuccessor(from, e, next) : search.successor(from, e, next);
+        const applied = search.successor(from, e, next);
         if (visit(id, e, from, next, applied)) return;
       }
     }
   }
 
-  findFirst(pred: (world: World) => boolean, assume?: PredicateSymmetry): number | null {
-    this.checkSymmetry(assume);
+  findFirst(pred: (world: World) => boolean): number | null {
     for (let id = 0; id < this.states; id++) if (pred(this.world(id))) return id;
     return null;
   }
 
-  findFirstObserved(pred: (state: ObservedState) => boolean, assume?: PredicateSymmetry): number | null {
-    this.checkSymmetry(assume);
+  findFirstObserved(pred: (state: ObservedState) => boolean): number | null {
     for (let id = 0; id < this.states; id++) if (pred(this.observed(id))) return id;
     return null;
   }
 
   findFirstStep(
     check: (before: ObservedState, event: KpmEvent, after: ObservedState) => string | null,
-    assume?: PredicateSymmetry,
   ): StepFinding | null {
-    this.checkSymmetry(assume);
     const events = this.search.dispatch.events;
     let found: StepFinding | null = null;
     let beforeId = -1;
     let before: ObservedState | null = null;
-    this.eachStep(true, (id, e, from, next, applied) => {
+    this.eachStep((id, e, from, next, applied) => {
       if (!applied) return false;
       if (id !== beforeId) [beforeId, before] = [id, this.observations.state(from)];
       const message = check(before as ObservedState, events[e], this.observations.state(next));
@@ -264,27 +205,6 @@ class PackedExploration implements Exploration {
     return found;
   }
 
-  findHostState(check: HostStateCheck, options?: HostStateCheckOptions): HostFinding | null {
-    return this.checks.findState(check, options);
-  }
-
-  findHostStep(check: HostStepCheck, options?: HostCheckOptions): HostFinding | null {
-    return this.checks.findStep(check, options);
-  }
-
-  packed(id: number): { services: number; blocks: number[] } {
-    this.checkId(id);
-    const words = this.search.set.read(id, this.words);
-    const slotOfHost = this.search.slots.slotOfHost;
-    return { services: words[0], blocks: slotOfHost.map((slot) => words[1 + slot]) };
-  }
-
-  view(host: string, services: number, block: number): ObservedState {
-    const h = this.tables.layout.topology.hosts.findIndex((x) => x.id === host);
-    if (h < 0) throw new Error(`unknown host ${JSON.stringify(host)}`);
-    return this.observations.view(h, services, block);
-  }
-
   stats(): ExplorationStats {
     return {
       tableSteps: this.tables.steps,
@@ -292,16 +212,6 @@ class PackedExploration implements Exploration {
       blocksPerGroup: this.tables.blocks.map((b) => b.length),
       bytes: this.search.set.bytes(),
     };
-  }
-
-  private checkSymmetry(assume: PredicateSymmetry | undefined): void {
-    if (this.symmetric && !assume?.symmetric) {
-      throw new Error(
-        'this exploration keeps one arrangement of interchangeable hosts per state: pass ' +
-          '{ symmetric: true } if the predicate does not care which host is which, or explore with ' +
-          'symmetry: false, or use findHostState/findHostStep',
-      );
-    }
   }
 
   private checkId(id: number): void {

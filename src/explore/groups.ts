@@ -3,14 +3,13 @@
  * - the event instances, into service events and each host's local events (`EventLayout`), by
  *   which host owns the components an event names;
  * - the hosts, into table groups: hosts of one configuration, whose blocks are isomorphic, share one
- *   block numbering and one set of tables (`tableGroups`);
- * - the slots of a packed state, with its symmetry classes: with symmetry on, the hosts of a table
- *   group that the alphabet treats alike and that start alike are interchangeable (`slotLayout`).
+ *   block numbering and one set of tables (`tableGroups`).
+ * A packed state holds the services, then one block per host in topology order (packed.ts).
  */
 import { targetsOf, type KpmEvent } from '../../models/events.ts';
 import type { Topology } from '../../models/topology.ts';
 import { layoutOf, type Layout } from '../world/layout.ts';
-import { eventInstances, type Alphabet } from './instances.ts';
+import { eventInstances } from './instances.ts';
 import { ownedSlots, renamed, renaming } from './blocks.ts';
 
 export interface EventLayout {
@@ -21,17 +20,30 @@ export interface EventLayout {
 }
 
 /**
- * The host an event belongs to: the one that owns every component it names (models/components.ts),
- * or null when it names only shared ones. An event naming components of two hosts would couple them;
- * the vocabulary has none, and the explorer refuses one rather than assume.
+ * The hosts whose components an event names (models/components.ts gives each component its owner),
+ * in the order named; none for an event of the shared services only. An event naming components
+ * of two hosts (a migration would) couples them: the compositional check explores them together.
+ */
+export function ownersOf(layout: Layout, event: KpmEvent): string[] {
+  const owners: string[] = [];
+  for (const [kind, id] of targetsOf(event)) {
+    const owner = layout.instance(kind, id)?.owner ?? null;
+    if (owner !== null && !owners.includes(owner)) owners.push(owner);
+  }
+  return owners;
+}
+
+/**
+ * The host an event belongs to, or null when it names only shared components. The tables keep
+ * one host's events per host: an event naming components of two hosts is refused here, and the
+ * compositional check puts such hosts in one unit (src/check/units.ts), whose tables are the
+ * product's.
  */
 export function ownerOf(layout: Layout, event: KpmEvent): string | null {
-  const owners = new Set(
-    targetsOf(event).map(([kind, id]) => layout.instances[kind].find((i) => i.id === id)?.owner ?? null),
-  );
-  if (owners.size > 1)
+  const owners = ownersOf(layout, event);
+  if (owners.length > 1)
     throw new Error(`an event that names components of two hosts: ${JSON.stringify(event)}`);
-  return owners.size === 0 ? null : [...owners][0];
+  return owners[0] ?? null;
 }
 
 /** Every instance of the topology (not only an alphabet's), so that tables serve every alphabet. */
@@ -69,8 +81,7 @@ export function tableGroups(topology: Topology): TableGroups {
       vm: new Map([...names.vm.keys()].map((vm, k) => [vm, `$vm${k}`])),
     };
     const inputs = ownedSlots(layout, host).map(({ kind, id }) => {
-      const instance = layout.instances[kind].find((i) => i.id === id);
-      return [kind, renamed(kind, instance?.input, placeholders)];
+      return [kind, renamed(kind, layout.instance(kind, id)?.input, placeholders)];
     });
     return JSON.stringify(inputs);
   };
@@ -85,57 +96,4 @@ export function tableGroups(topology: Topology): TableGroups {
     return groupOf.get(key) as number;
   });
   return { groupOfHost, representative };
-}
-
-export interface SlotLayout {
-  /** Host index (topology order) of each slot. */
-  hostOfSlot: number[];
-  slotOfHost: number[];
-  /** Slots [classLo[x], classHi[x]) are slot x's symmetry class (just x without symmetry). */
-  classLo: Int32Array;
-  classHi: Int32Array;
-  /** True when some class has two slots or more. */
-  symmetric: boolean;
-}
-
-/**
- * Slots in topology order, except that the hosts of a symmetry class are made adjacent (at the
- * place of the class's first host). A class: hosts of one table group that start in the same block
- * and on which the alphabet allows the same local events.
- */
-export function slotLayout(
-  layout: EventLayout,
-  groups: TableGroups,
-  initialBlocks: readonly number[],
-  alphabet: Alphabet,
-  symmetry: boolean,
-): SlotLayout {
-  const classKey = (h: number): string => {
-    if (!symmetry) return String(h);
-    const allowed = layout.local[h].map((e) => (alphabet(e) ? 1 : 0)).join('');
-    return JSON.stringify([groups.groupOfHost[h], initialBlocks[h], allowed]);
-  };
-  const classes = new Map<string, number[]>();
-  groups.groupOfHost.forEach((_, h) => {
-    const key = classKey(h);
-    classes.set(key, [...(classes.get(key) ?? []), h]);
-  });
-  const hostOfSlot = [...classes.values()].flat();
-  const slotOfHost: number[] = [];
-  hostOfSlot.forEach((h, slot) => (slotOfHost[h] = slot));
-  const classLo = new Int32Array(hostOfSlot.length);
-  const classHi = new Int32Array(hostOfSlot.length);
-  let start = 0;
-  for (const hosts of classes.values()) {
-    for (let x = start; x < start + hosts.length; x++)
-      [classLo[x], classHi[x]] = [start, start + hosts.length];
-    start += hosts.length;
-  }
-  return {
-    hostOfSlot,
-    slotOfHost,
-    classLo,
-    classHi,
-    symmetric: [...classes.values()].some((hosts) => hosts.length > 1),
-  };
 }

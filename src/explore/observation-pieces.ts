@@ -25,11 +25,7 @@ export class Observations {
   private readonly vmOrder: { id: string; host: number; k: number }[];
   private readonly vmIds: string[][];
 
-  constructor(
-    private readonly tables: Tables,
-    /** Where each host's block is in a state's fields: field 1 + slotOfHost[h]. */
-    private readonly slotOfHost: readonly number[],
-  ) {
+  constructor(private readonly tables: Tables) {
     const { topology } = tables.layout;
     this.hostIds = topology.hosts.map((h) => h.id);
     this.hostPieces = topology.hosts.map(() => []);
@@ -68,23 +64,12 @@ export class Observations {
 
   /** `observe(world)` of the state with these fields, assembled from pieces. */
   state(fields: ArrayLike<number>): ObservedState {
-    const pieces = this.hostIds.map((_, h) => this.host(h, fields[1 + this.slotOfHost[h]]));
+    const pieces = this.hostIds.map((_, h) => this.host(h, fields[1 + h]));
     const hosts: Record<string, ObservedHost> = {};
     this.hostIds.forEach((id, h) => (hosts[id] = pieces[h].host));
     const vms: Record<string, ObservedVm> = {};
     for (const vm of this.vmOrder) vms[vm.id] = pieces[vm.host].vms[vm.k];
     return { ...this.services(fields[0]), hosts, vms };
-  }
-
-  /**
-   * The observation restricted to the services and host `h` holding block `b`: `hosts` has only
-   * that host and `vms` only its VMs. What a per-host check may read.
-   */
-  view(h: number, s: number, b: number): ObservedState {
-    const piece = this.host(h, b);
-    const vms: Record<string, ObservedVm> = {};
-    this.vmIds[h].forEach((id, k) => (vms[id] = piece.vms[k]));
-    return { ...this.services(s), hosts: { [this.hostIds[h]]: piece.host }, vms };
   }
 }
 

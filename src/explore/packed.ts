@@ -1,18 +1,17 @@
 /**
- * The fast explorer: breadth-first search over states of fields [services, block per slot] (see
- * groups.ts), with successors read from the tables (tables.ts) and the visited set, bit-packed, in
- * a StateSet (state-set.ts).
+ * The fast explorer: breadth-first search over states of fields [services, block of each host in
+ * topology order] (see groups.ts), with successors read from the tables (tables.ts) and the
+ * visited set, bit-packed, in a StateSet (state-set.ts). Traces are the BFS tree's paths: each
+ * replays through `step()` to exactly the decoded state.
  *
- * With symmetry, a state is canonical when the blocks of each symmetry class of interchangeable
- * hosts are sorted; the BFS visits one state per orbit. Traces are rebuilt concretely: the permutation that
- * sorted each step's successor is recomputed and undone, so that every trace replays through
- * `step()` to exactly the decoded state.
+ * Hosts of one configuration are not merged into orbits here (there was a symmetry reduction; the
+ * compositional check, src/check/compose.ts, now explores such hosts once, and exactly, for every
+ * property): a state names each host's block, as the properties name their subjects.
  */
 import type { KpmEvent } from '../../models/events.ts';
 import { formatEvent } from '../events.ts';
 import { eventInstances, type Alphabet } from './instances.ts';
 import type { Bounds } from './direct.ts';
-import { slotLayout, type SlotLayout } from './groups.ts';
 import { bitsFor } from './packing.ts';
 import { StateSet } from './state-set.ts';
 import { REFUSED, UNKNOWN, type Tables } from './tables.ts';
@@ -31,18 +30,16 @@ const CLOSURE_BUDGET = 1 << 16;
 export interface Dispatch {
   /** In alphabet order; an event's index here is its number in `StateSet.via`. */
   events: KpmEvent[];
-  /** Slot of a local event's host, or -1 for a service event. */
+  /** Topology index of a local event's host, or -1 for a service event. */
   slot: Int32Array;
   /** Index among the layout's service events, or among the host's local events. */
   index: Int32Array;
 }
 
-export function dispatchOf(tables: Tables, slots: SlotLayout, alphabet: Alphabet): Dispatch {
+export function dispatchOf(tables: Tables, alphabet: Alphabet): Dispatch {
   const where = new Map<string, [number, number]>();
   tables.events.services.forEach((e, i) => where.set(formatEvent(e), [-1, i]));
-  tables.events.local.forEach((events, h) =>
-    events.forEach((e, l) => where.set(formatEvent(e), [slots.slotOfHost[h], l])),
-  );
+  tables.events.local.forEach((events, h) => events.forEach((e, l) => where.set(formatEvent(e), [h, l])));
   const events = eventInstances(tables.layout.topology).filter(alphabet);
   const slot = new Int32Array(events.length);
   const index = new Int32Array(events.length);
@@ -63,7 +60,6 @@ export interface SearchOptions extends Bounds {
 
 export interface SearchSetup {
   alphabet: Alphabet;
-  symmetry: boolean;
   /** States to make room for at once (a bound, when there is one): saves regrowing. */
   capacity?: number;
   /** (services, block) pairs a table group may have for its tables to be filled first. */
@@ -71,9 +67,8 @@ export interface SearchSetup {
 }
 
 export class PackedSearch {
-  /** Fields per state: services, then one block per slot. */
+  /** Fields per state: services, then one block per host. */
   readonly F: number;
-  readonly slots: SlotLayout;
   readonly dispatch: Dispatch;
   readonly set: StateSet;
   complete = true;
@@ -87,35 +82,21 @@ export class PackedSearch {
    */
   expandedEnd = 0;
   expandedDepth = Infinity;
-  /** Table group of each slot's host. */
+  /** Table group of each host. */
   readonly groupOfSlot: Int32Array;
-  private readonly classLo: Int32Array;
-  private readonly classHi: Int32Array;
-  private readonly symmetric: boolean;
 
   constructor(
     readonly tables: Tables,
     setup: SearchSetup,
   ) {
     if (UNKNOWN !== UNKNOWN_ || REFUSED !== REFUSED_) throw new Error('table markers out of step');
-    const slots = slotLayout(
-      tables.events,
-      tables.groups,
-      tables.initialBlocks,
-      setup.alphabet,
-      setup.symmetry,
-    );
-    this.slots = slots;
-    this.dispatch = dispatchOf(tables, slots, setup.alphabet);
-    this.F = 1 + slots.hostOfSlot.length;
-    this.groupOfSlot = Int32Array.from(slots.hostOfSlot, (h) => tables.groups.groupOfHost[h]);
-    this.classLo = slots.classLo;
-    this.classHi = slots.classHi;
-    this.symmetric = slots.symmetric;
+    this.dispatch = dispatchOf(tables, setup.alphabet);
+    this.F = 1 + tables.initialBlocks.length;
+    this.groupOfSlot = Int32Array.from(tables.groups.groupOfHost);
     this.set = new StateSet(this.fieldBits(setup.closureBudget ?? CLOSURE_BUDGET), setup.capacity);
     const initial = new Uint32Array(this.F);
     initial[0] = tables.initialServices;
-    slots.hostOfSlot.forEach((h, x) => (initial[1 + x] = tables.initialBlocks[h]));
+    tables.initialBlocks.forEach((b, h) => (initial[1 + h] = b));
     this.set.find(initial);
     this.set.add(-1, -1);
   }
@@ -154,13 +135,13 @@ export class PackedSearch {
    * Breadth-first search to the fixpoint or a bound. This is the hot path: the loop body is
    * `successor()` written out with the tables' arrays read directly (measured ~6% faster than the
    * call), no allocation, no strings; a local event's successor is packed from its source by
-   * rewriting its symmetry class only (`findNear`).
+   * rewriting its host's field only (`findNear`).
    */
   run(options: SearchOptions = {}): this {
     const maxStates = options.maxStates ?? Infinity;
     const maxDepth = options.maxDepth ?? Infinity;
     this.expandedDepth = maxDepth;
-    const { set, F, tables: t, groupOfSlot, symmetric, classLo, classHi } = this;
+    const { set, F, tables: t, groupOfSlot } = this;
     const { slot: eventSlot, index: eventIndex } = this.dispatch;
     const nEvents = eventSlot.length;
     const nServices = t.events.services.length;
@@ -193,7 +174,6 @@ export class PackedSearch {
             if (b === UNKNOWN_) b = t.settled(g, s2, from[x]);
             next[x] = b;
           }
-          if (symmetric) this.sortAll(next);
           if (expand) transitions++;
           if (set.find(next) >= 0) continue;
         } else {
@@ -206,17 +186,10 @@ export class PackedSearch {
             if (expand) transitions++; // a self-loop: the successor is this very state
             continue;
           }
-          if (symmetric && slot > classLo[slot] && from[slot] === b) {
-            // The previous slot of the class holds the same block: the same event there gives
-            // the same canonical successor, looked up when that event's turn comes.
-            if (expand) transitions++;
-            continue;
-          }
           for (let x = 0; x < F; x++) next[x] = from[x];
           next[1 + slot] = b2;
-          if (symmetric) this.resortSlot(next, slot);
           if (expand) transitions++;
-          if (set.findNear(next, 1 + classLo[slot], 1 + classHi[slot]) >= 0) continue;
+          if (set.findNear(next, 1 + slot, 2 + slot) >= 0) continue;
         }
         if (!expand || set.count >= maxStates) {
           this.complete = false;
@@ -246,21 +219,10 @@ export class PackedSearch {
   }
 
   /**
-   * The canonical successor of the state with fields `from` by alphabet event `e`, written to
-   * `out`; false when the event is refused there (`out` is then garbage).
+   * The successor of the state with fields `from` by alphabet event `e`, written to `out`; false
+   * when the event is refused there (`out` is then garbage).
    */
   successor(from: Uint32Array, e: number, out: Uint32Array): boolean {
-    if (!this.rawSuccessor(from, e, out)) return false;
-    const slot = this.dispatch.slot[e];
-    if (this.symmetric) {
-      if (slot >= 0) this.resortSlot(out, slot);
-      else this.sortAll(out);
-    }
-    return true;
-  }
-
-  /** The successor before canonicalisation: the blocks stay on the hosts that made them. */
-  rawSuccessor(from: Uint32Array, e: number, out: Uint32Array): boolean {
     const t = this.tables;
     const slot = this.dispatch.slot[e];
     const index = this.dispatch.index[e];
@@ -288,40 +250,6 @@ export class PackedSearch {
     return true;
   }
 
-  /** Moves the one changed block of a symmetry class back into sorted position. */
-  private resortSlot(w: Uint32Array, slot: number): void {
-    const lo = 1 + this.classLo[slot];
-    const hi = 1 + this.classHi[slot];
-    let p = 1 + slot;
-    const v = w[p];
-    while (p > lo && w[p - 1] > v) {
-      w[p] = w[p - 1];
-      p--;
-    }
-    while (p + 1 < hi && w[p + 1] < v) {
-      w[p] = w[p + 1];
-      p++;
-    }
-    w[p] = v;
-  }
-
-  /** Insertion sort of each symmetry class (a handful of small integers). */
-  sortAll(w: Uint32Array): void {
-    for (let slot = 0; slot < this.F - 1; slot = this.classHi[slot]) {
-      const lo = 1 + this.classLo[slot];
-      const hi = 1 + this.classHi[slot];
-      for (let p = lo + 1; p < hi; p++) {
-        const v = w[p];
-        let q = p;
-        while (q > lo && w[q - 1] > v) {
-          w[q] = w[q - 1];
-          q--;
-        }
-        w[q] = v;
-      }
-    }
-  }
-
   depthOf(id: number): number {
     let lo = 0;
     let hi = this.levelStart.length - 1;
@@ -344,48 +272,8 @@ export class PackedSearch {
     return { states: states.reverse(), events: events.reverse() };
   }
 
-  /**
-   * A shortest concrete trace from the initial state to state `id` arranged by `arrangement`
-   * (arrangement[j]: the slot that receives the canonical block of slot j; identity by default,
-   * i.e. the decoded state itself). Each step's sorting permutation is undone, last step first.
-   */
-  traceTo(id: number, arrangement?: Int32Array): KpmEvent[] {
-    const { states, events } = this.path(id);
-    if (!this.symmetric) return events.map((e) => this.dispatch.events[e]);
-    const slots = this.F - 1;
-    let moved = arrangement ?? Int32Array.from({ length: slots }, (_, j) => j);
-    const trace: KpmEvent[] = [];
-    const from = new Uint32Array(this.F);
-    const raw = new Uint32Array(this.F);
-    for (let i = events.length - 1; i >= 0; i--) {
-      this.set.read(states[i], from);
-      this.rawSuccessor(from, events[i], raw);
-      const sortedFrom = this.sortingPermutation(raw);
-      // The raw successor holds canonical block j at slot sortedFrom[j]; relabel hosts so that it
-      // lands at moved[j] instead: slot x becomes moved[j] where sortedFrom[j] = x.
-      const relabel = new Int32Array(slots);
-      for (let j = 0; j < slots; j++) relabel[sortedFrom[j]] = moved[j];
-      trace.push(this.relabelEvent(events[i], relabel));
-      moved = relabel;
-    }
-    return trace.reverse();
-  }
-
-  /** perm[j] = the slot of `raw` whose block the canonical state puts at slot j (stable). */
-  private sortingPermutation(raw: Uint32Array): Int32Array {
-    const perm = Int32Array.from({ length: this.F - 1 }, (_, j) => j);
-    for (let slot = 0; slot < this.F - 1; slot = this.classHi[slot]) {
-      const part = Array.from(perm.subarray(this.classLo[slot], this.classHi[slot]));
-      part.sort((a, b) => raw[1 + a] - raw[1 + b] || a - b);
-      perm.set(part, this.classLo[slot]);
-    }
-    return perm;
-  }
-
-  /** Alphabet event `e` with its host moved from slot x to slot relabel[x] (same local event). */
-  private relabelEvent(e: number, relabel: Int32Array): KpmEvent {
-    const slot = this.dispatch.slot[e];
-    if (slot < 0) return this.dispatch.events[e];
-    return this.tables.events.local[this.slots.hostOfSlot[relabel[slot]]][this.dispatch.index[e]];
+  /** A shortest trace from the initial state to state `id`: its path in the BFS tree. */
+  traceTo(id: number): KpmEvent[] {
+    return this.path(id).events.map((e) => this.dispatch.events[e]);
   }
 }

@@ -44,7 +44,7 @@ export class Packing {
 
   /**
    * Packs fields [lo, hi) into `out`, which holds a packed state whose other fields are to stay:
-   * a successor that differs from its source in one symmetry class costs a few fields, not all.
+   * a successor that differs from its source in one host's block costs a field, not all.
    * Returns -1, or the first field too large for its bits.
    */
   packRange(fields: Uint32Array, lo: number, hi: number, out: Uint32Array): number {

@@ -1,6 +1,7 @@
 /**
  * Where each component of a site is: the instances of every registered kind (models/components.ts)
- * and the host each belongs to. Computed once per topology.
+ * and the host each belongs to. Computed once per topology; every look-up is a map, so that a site
+ * of a thousand hosts costs a thousand times one host's look-ups, not a million.
  */
 import { COMPONENT_KINDS, COMPONENTS, type Instance } from '../../models/components.ts';
 import type { ComponentKind } from '../../models/messages.ts';
@@ -10,8 +11,12 @@ export interface Layout {
   topology: Topology;
   /** Per kind, its instances in registry order (topology order within a kind). */
   instances: Readonly<Record<ComponentKind, readonly Instance[]>>;
+  /** The instance of `kind` named `id`, or undefined when the site has none. */
+  instance(kind: ComponentKind, id: string): Instance | undefined;
   /** Per kind and host: the ids of that kind the host owns, in topology order. */
   owned(kind: ComponentKind, host: string): readonly string[];
+  /** Whether some component of `kind` on this site belongs to a host (rather than being shared). */
+  ownedKind(kind: ComponentKind): boolean;
   /** The vSAN KEK's provider, or null. */
   vsanProvider: string | null;
 }
@@ -28,18 +33,26 @@ function build(topology: Topology): Layout {
   const instances = Object.fromEntries(
     COMPONENT_KINDS.map((kind) => [kind, COMPONENTS[kind].instances(topology)]),
   ) as Record<ComponentKind, Instance[]>;
+  const byId = new Map<string, Instance>();
   const owned = new Map<string, string[]>();
+  const ownedKinds = new Set<ComponentKind>();
   for (const kind of COMPONENT_KINDS) {
     for (const instance of instances[kind]) {
+      byId.set(`${kind}\u0000${instance.id}`, instance);
       if (instance.owner === null) continue;
+      ownedKinds.add(kind);
       const key = `${kind}\u0000${instance.owner}`;
-      owned.set(key, [...(owned.get(key) ?? []), instance.id]);
+      const ids = owned.get(key);
+      if (ids) ids.push(instance.id);
+      else owned.set(key, [instance.id]);
     }
   }
   return {
     topology,
     instances,
+    instance: (kind, id) => byId.get(`${kind}\u0000${id}`),
     owned: (kind, host) => owned.get(`${kind}\u0000${host}`) ?? [],
+    ownedKind: (kind) => ownedKinds.has(kind),
     vsanProvider: topology.vsan?.encryptedBy ?? null,
   };
 }
