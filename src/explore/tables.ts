@@ -2,22 +2,29 @@
  * The fast explorer's transition tables, filled lazily by running the real `step()`.
  *
  * Services states and host blocks are interned to small integers (blocks per table group of
- * identically configured hosts, under the names of the group's representative host). Three facts
- * make the tables exact; the first two are checked on every entry computed, the third by the
- * equality tests against the direct explorer (a host's automatic effects read only the services
- * and its own block, models/facts.ts):
+ * identically configured hosts, under the names of the group's representative host). These facts
+ * make the tables exact:
  * - a service event maps services s to s' (or is refused), whatever the blocks: `svcNext`;
  * - it then maps each block b to settle(s', b): `settle`;
- * - a host-local event maps (s, b) to (s, b') or is refused, and leaves the other blocks alone: `local`.
+ * - a host-local event maps (s, b) to (s, b') or is refused, and leaves the services and the other
+ *   blocks alone: `local` (checked on every entry computed);
+ * - the automatic effects that follow another host's event leave (s, b) as it is: checked on every
+ *   (s, b) pair a local event is computed from (`effectsOf`, once per pair);
+ * - a host's steps read only the services and its own block (models/facts.ts): what the coupling
+ *   recorder checks while the compositional check explores (coupling.ts), and the equality tests
+ *   against the direct explorer.
+ * A step that breaks one of them throws a CouplingError: the tables cannot hold such hosts apart.
  * Each entry is computed once through XState (on a template world with the parts swapped in) and is
  * an array lookup afterwards. Nothing here knows what an event does: a model variant gives other tables.
  */
 import type { KpmEvent } from '../../models/events.ts';
 import type { Model } from '../../models/index.ts';
 import type { Topology } from '../../models/topology.ts';
+import { formatEvent } from '../events.ts';
 import { layoutOf, type Layout } from '../world/layout.ts';
-import { initialWorld, step, type World } from '../world/world.ts';
+import { effectsOf, initialWorld, step, type World } from '../world/world.ts';
 import { compose, partsKey, readBlock, readServices, relabel, type Block, type Services } from './blocks.ts';
+import { CouplingError } from './coupling.ts';
 import { eventLayout, tableGroups, type EventLayout, type TableGroups } from './groups.ts';
 
 /** Table entry not computed yet. */
@@ -56,6 +63,8 @@ export class Tables {
   private readonly placed: Block[][];
   /** Closures already computed, by group and events. */
   private readonly closed = new Set<string>();
+  /** Per group: the (s, b) pairs whose automatic effects were checked to change nothing. */
+  private readonly settledPairs: Set<number>[];
 
   constructor(
     topology: Topology,
@@ -69,6 +78,7 @@ export class Tables {
     this.localCount = representative.map((h) => this.events.local[h].length);
     this.blocks = representative.map(() => []);
     this.blockIds = representative.map(() => new Map());
+    this.settledPairs = representative.map(() => new Set());
     this.placed = topology.hosts.map(() => []);
     const keyServers = topology.providers.filter((p) => p.kind !== 'native').length;
     this.sCap = 2 ** (1 + keyServers); // exact for the production model: each service up or down
@@ -180,6 +190,7 @@ export class Tables {
     if (known !== UNKNOWN) return known;
     const rep = this.groups.representative[g];
     const world = this.placeAtRepresentative(g, s, b);
+    this.checkSettled(g, s, b, world, this.events.local[rep][l]);
     const result = this.run(world, this.events.local[rep][l]);
     let next = REFUSED;
     if (result !== null) {
@@ -211,19 +222,48 @@ export class Tables {
    */
   private checkOnlyHostChanged(before: World, after: World, host: string, event: KpmEvent): void {
     const same = (a: readonly unknown[], b: readonly unknown[]) => a.every((x, i) => x === b[i]);
-    const changed =
-      partsKey(readServices(this.layout, after)) !== partsKey(readServices(this.layout, before))
-        ? 'the shared services'
-        : this.layout.topology.hosts
-            .map((h) => h.id)
-            .find(
-              (h) => h !== host && !same(readBlock(this.layout, after, h), readBlock(this.layout, before, h)),
-            );
-    if (changed !== undefined) {
-      throw new Error(
-        `${JSON.stringify(event)}, an event of ${host}, changed ${changed}: the hosts are coupled`,
-      );
+    if (partsKey(readServices(this.layout, after)) !== partsKey(readServices(this.layout, before))) {
+      throw new CouplingError({
+        hosts: 'every host',
+        reason: `${formatEvent(event)}, an event of ${host}, changed the shared services`,
+      });
     }
+    const other = this.layout.topology.hosts
+      .map((h) => h.id)
+      .find((h) => h !== host && !same(readBlock(this.layout, after, h), readBlock(this.layout, before, h)));
+    if (other !== undefined) {
+      throw new CouplingError({
+        hosts: [host, other],
+        reason: `${formatEvent(event)}, an event of ${host}, changed ${other}`,
+      });
+    }
+  }
+
+  /**
+   * Another host's event is followed by the automatic effects on every host (models/site.ts,
+   * `settle`): on a reachable pair (s, b), which the effects of the event that led there have
+   * already settled, they must change nothing, or that other host's event would change this one.
+   * Checked once per pair, with the effects that follow `event` (an event of the group's host).
+   */
+  private checkSettled(g: number, s: number, b: number, world: World, event: KpmEvent): void {
+    const key = b * 0x400000 + s; // not sCap, which grows
+    if (this.settledPairs[g].has(key)) return;
+    this.steps++;
+    const after = effectsOf(world, event);
+    const host = this.hostId(this.groups.representative[g]);
+    const changed =
+      partsKey(readServices(this.layout, after)) !== partsKey(this.services[s])
+        ? 'the shared services'
+        : partsKey(readBlock(this.layout, after, host)) !== partsKey(this.blocks[g][b])
+          ? host
+          : null;
+    if (changed !== null) {
+      throw new CouplingError({
+        hosts: 'every host',
+        reason: `the automatic effects that follow an event change ${changed} again: another host's event would change it`,
+      });
+    }
+    this.settledPairs[g].add(key);
   }
 
   private placeAtRepresentative(g: number, s: number, b: number): World {

@@ -21,6 +21,40 @@ import { ask, handles, next, start, tracing } from './transition.ts';
 
 export { traceTransitions, type TransitionRecord, type TransitionTracer } from './transition.ts';
 
+/**
+ * Sees what each step of the world reaches, message by message: the components each message is
+ * addressed or delivered to, what the fact gatherers read through the `SiteView` (`get`, `ask`,
+ * `owned`), and which snapshots transitions replace. The compositional check derives from it which
+ * hosts a step couples (src/check/coupling.ts); the world only reports, it decides nothing.
+ */
+export interface FootprintRecorder {
+  /** A step begins: its event, or START for the steady initial state. */
+  step(event: Payload): void;
+  /** The site's `index`-th message for the step is delivered next (0: the one that decides it). */
+  message(index: number, message: Send): void;
+  /** A component is addressed, delivered to, asked or read. */
+  touch(kind: ComponentKind, id: string): void;
+  /** The components a host owns are listed, or a message goes to them. */
+  touchHost(host: string): void;
+  /** A message goes to every component of a kind. */
+  broadcast(kind: ComponentKind): void;
+  /** A transition replaced a component's snapshot (perhaps by an equal one). */
+  replaced(kind: ComponentKind, id: string, before: AnyMachineSnapshot, after: AnyMachineSnapshot): void;
+}
+
+let recorder: FootprintRecorder | null = null;
+
+/** Runs `fn` with `next` seeing every step of the world (nested calls see their own). */
+export function recordFootprints<T>(next: FootprintRecorder, fn: () => T): T {
+  const previous = recorder;
+  recorder = next;
+  try {
+    return fn();
+  } finally {
+    recorder = previous;
+  }
+}
+
 /** Every component's snapshot, by kind and id. */
 export type Parts = { readonly [K in ComponentKind]: Readonly<Record<string, SnapshotFrom<Model[K]>>> };
 
@@ -43,7 +77,12 @@ export function initialWorld(topology: Topology, model: Model = productionModel)
     ]),
   ) as unknown as Parts;
   const draft = new Draft({ topology, model, parts });
-  for (const message of draft.route({ type: 'START' })) draft.deliver(message);
+  const begin = { type: 'START' };
+  recorder?.step(begin);
+  draft.route(begin).forEach((message, i) => {
+    recorder?.message(i + 1, message);
+    draft.deliver(message);
+  });
   return draft.world();
 }
 
@@ -54,11 +93,34 @@ export function step(world: World, event: KpmEvent): StepResult {
   if (!handles(world.model.site, site, event.type)) {
     return refused(world, `unknown event type ${JSON.stringify(event.type)}`);
   }
+  recorder?.step(event);
   const [decisive, ...effects] = draft.route(event);
+  if (decisive !== undefined) recorder?.message(0, decisive);
   const refusal = draft.decide(decisive);
   if (refusal !== null) return refused(world, refusal);
-  for (const message of effects) draft.deliver(message);
+  effects.forEach((message, i) => {
+    recorder?.message(i + 1, message);
+    draft.deliver(message);
+  });
   return { outcome: 'applied', reason: null, world: draft.world() };
+}
+
+/**
+ * The automatic effects that follow `event` (every message the site sends for it but the first),
+ * delivered without the decisive one: what another host's event does to this world. The tables
+ * require it to change nothing on a reachable state (src/explore/tables.ts).
+ */
+export function effectsOf(world: World, event: KpmEvent): World {
+  const draft = new Draft(world);
+  recorder?.step(event);
+  draft
+    .route(event)
+    .slice(1)
+    .forEach((message, i) => {
+      recorder?.message(i + 1, message);
+      draft.deliver(message);
+    });
+  return draft.world();
 }
 
 /** A read-only view of a world, as the fact gatherers of models/facts.ts see it (for tests and tools). */
@@ -95,14 +157,17 @@ class Draft implements SiteView {
   }
 
   get(kind: ComponentKind, id: string): AnyMachineSnapshot | undefined {
+    recorder?.touch(kind, id);
     return this.parts[kind][id];
   }
 
   ask(kind: ComponentKind, id: string, event: Payload): boolean {
+    recorder?.touch(kind, id);
     return ask(this.model[kind] as AnyStateMachine, this.parts[kind][id], event);
   }
 
   owned(kind: ComponentKind, host: string): readonly string[] {
+    recorder?.touchHost(host);
     return this.layout.owned(kind, host);
   }
 
@@ -124,7 +189,9 @@ class Draft implements SiteView {
   /** Runs one component's transition and keeps its next snapshot; returns it and what it sends. */
   private transition(kind: ComponentKind, id: string, event: Payload): [AnyMachineSnapshot, Send[]] {
     const machine = this.model[kind] as AnyStateMachine;
-    const [after, sent] = next(machine, this.parts[kind][id], event);
+    const before = this.parts[kind][id];
+    const [after, sent] = next(machine, before, event);
+    recorder?.replaced(kind, id, before, after);
     if (!this.copied.has(kind)) {
       this.parts[kind] = { ...this.parts[kind] };
       this.copied.add(kind);
@@ -138,6 +205,7 @@ class Draft implements SiteView {
     if (message === undefined) return 'nothing takes this event';
     const { kind } = message.to;
     const id = 'id' in message.to ? message.to.id : null;
+    if (id !== null) recorder?.touch(kind, id);
     const snapshot = id === null ? undefined : this.parts[kind][id];
     if (id === null || snapshot === undefined)
       return `unknown ${COMPONENTS[kind].noun} ${JSON.stringify(id)}`;
@@ -168,8 +236,15 @@ class Draft implements SiteView {
   }
 
   private recipients(to: Address): readonly string[] {
-    if ('id' in to) return [to.id];
-    if ('owner' in to) return this.layout.owned(to.kind, to.owner);
+    if ('id' in to) {
+      recorder?.touch(to.kind, to.id);
+      return [to.id];
+    }
+    if ('owner' in to) {
+      recorder?.touchHost(to.owner);
+      return this.layout.owned(to.kind, to.owner);
+    }
+    recorder?.broadcast(to.kind);
     return this.layout.instances[to.kind].map((i) => i.id);
   }
 
