@@ -48,6 +48,7 @@ export const AV: readonly PropertyRecord[] = [
         .filter((vm) => !persisted(site, vm))
         .map((vm) => ({
           subject: vm.id,
+          hosts: [vm.host],
           expected: 'counterexample',
           minimalLength: 2,
           check: {
@@ -78,6 +79,7 @@ export const AV: readonly PropertyRecord[] = [
         .filter((vm) => kindOf(site, vm) === 'trusted')
         .map((vm) => ({
           subject: vm.id,
+          hosts: [vm.host],
           expected: 'holds',
           check: {
             kind: 'differential',
@@ -100,6 +102,7 @@ export const AV: readonly PropertyRecord[] = [
         .filter((vm) => kindOf(site, vm) === 'standard' && !persisted(site, vm))
         .map((vm) => ({
           subject: vm.id,
+          hosts: [vm.host],
           expected: 'counterexample',
           minimalLength: 2,
           check: { kind: 'search', state: locked(vm.id) },
@@ -112,7 +115,8 @@ export const AV: readonly PropertyRecord[] = [
     expected: 'holds',
     from: ['KP-13', 'KP-14'],
     alphabet: 'outagesRebootsAndPower',
-    subjects: (site) => nativeOnEligible(site).map((vm) => holdsFor(vm.id, { state: locked(vm.id) })),
+    subjects: (site) =>
+      nativeOnEligible(site).map((vm) => holdsFor(vm.id, [vm.host], { state: locked(vm.id) })),
   },
   {
     id: 'AV-07',
@@ -139,7 +143,7 @@ export const AV: readonly PropertyRecord[] = [
     from: ['DOC-03'],
     alphabet: 'all',
     subjects: (site) => [
-      holdsFor(null, { step: (b, e, a) => outageViolations(site, b, e, a)[0]?.message ?? null }),
+      holdsFor(null, null, { step: (b, e, a) => outageViolations(site, b, e, a)[0]?.message ?? null }),
     ],
   },
   {
@@ -153,7 +157,7 @@ export const AV: readonly PropertyRecord[] = [
       site.topology.vms
         .filter((vm) => vm.encryptedBy !== null)
         .map((vm) =>
-          holdsFor(vm.id, {
+          holdsFor(vm.id, [vm.host], {
             refusal: (before, event) =>
               'vm' in event && event.vm === vm.id
                 ? (powerCycleViolation(site, before, event)?.message ?? null)
@@ -173,7 +177,7 @@ function av01(site: Lookups, vm: Vm): SubjectPlan {
     }
     return null;
   };
-  return holdsFor(vm.id, { step });
+  return holdsFor(vm.id, [vm.host], { step });
 }
 
 /** Each host with persistence in effect, when vSAN is encrypted by a standard provider. */
@@ -187,8 +191,14 @@ function av03(site: Lookups): SubjectPlan[] {
       const state: StateCheck = (s) =>
         s.hosts[h.id].vsan === 'unmounted' ? `the disk group of ${h.id} is unmounted` : null;
       return persisted
-        ? holdsFor(h.id, { state })
-        : { subject: h.id, expected: 'counterexample', minimalLength: 2, check: { kind: 'search', state } };
+        ? holdsFor(h.id, [h.id], { state })
+        : {
+            subject: h.id,
+            hosts: [h.id],
+            expected: 'counterexample',
+            minimalLength: 2,
+            check: { kind: 'search', state },
+          };
     });
 }
 
@@ -225,6 +235,7 @@ function av07(t: Topology): SubjectPlan[] {
   return [
     {
       subject: null,
+      hosts: null,
       expected: 'holds',
       check: {
         kind: 'differential',
@@ -251,12 +262,13 @@ function av08(site: Lookups): SubjectPlan[] {
 function av08Pair(host: Host, s: Vm, n: Vm, autostart: boolean): SubjectPlan {
   const subject = `${s.id}+${n.id}`;
   if (persistenceInEffect(host.keyPersistence, host)) {
-    return holdsFor(subject, { state: (st) => locked(s.id)(st) ?? locked(n.id)(st) });
+    return holdsFor(subject, [host.id], { state: (st) => locked(s.id)(st) ?? locked(n.id)(st) });
   }
   const state: StateCheck = (st) =>
     st.vms[s.id].locked && st.vms[n.id].power === 'on' ? `${s.id} is locked while ${n.id} runs` : null;
   return {
     subject,
+    hosts: [host.id],
     expected: 'counterexample',
     // Two steps (an outage, a reboot) when the native VM runs on by itself; without autostart
     // (ASM-03) the reboot stops it too, and powering it on again is a third step.

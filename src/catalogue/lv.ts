@@ -12,6 +12,6 @@ export const LV: readonly PropertyRecord[] = [
     expected: 'holds',
     from: ['DOC-04', 'DOC-05'],
     alphabet: 'all',
-    subjects: () => [{ subject: null, expected: 'holds', check: { kind: 'recovery' } }],
+    subjects: () => [{ subject: null, hosts: null, expected: 'holds', check: { kind: 'recovery' } }],
   },
 ];

@@ -39,6 +39,14 @@ export type Check =
 export interface Plan {
   id: PropertyId;
   subject: string | null;
+  /**
+   * The hosts the plan speaks of: its subject's (a VM's host, the host itself, the host of a pair
+   * of VMs), or null for a plan on the whole site that holds exactly when it holds on the shared
+   * services with each host in turn (the SEC invariants, AV-07, AV-09, LV-01: "on every host",
+   * "every VM"). The compositional check (src/check/compose.ts) decides a plan on the services and
+   * these hosts only; a plan naming hosts that it explores apart makes it explore them together.
+   */
+  hosts: readonly string[] | null;
   expected: Verdict;
   /** The events the property quantifies over (its record's). */
   alphabet: AlphabetName;
@@ -51,14 +59,20 @@ export interface Plan {
 /** A plan as a record gives it for one subject; the record adds its ID and alphabet. */
 export type SubjectPlan = Omit<Plan, 'id' | 'alphabet'>;
 
-export const notApplicable: SubjectPlan = { subject: null, expected: 'not-applicable', check: null };
+export const notApplicable: SubjectPlan = {
+  subject: null,
+  hosts: null,
+  expected: 'not-applicable',
+  check: null,
+};
 
-/** A plan expected to hold, searched for a bad state, step or refusal. */
+/** A plan expected to hold, searched for a bad state, step or refusal; `hosts` as `Plan.hosts`. */
 export function holdsFor(
   subject: string | null,
+  hosts: readonly string[] | null,
   check: Omit<Extract<Check, { kind: 'search' }>, 'kind'>,
 ): SubjectPlan {
-  return { subject, expected: 'holds', check: { kind: 'search', ...check } };
+  return { subject, hosts, expected: 'holds', check: { kind: 'search', ...check } };
 }
 
 /** `VM is locked` when it is. */

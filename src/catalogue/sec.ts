@@ -15,7 +15,7 @@ import { holdsFor, type SubjectPlan } from './plan.ts';
 function safety(site: Lookups, id: PropertyId, withStep: boolean): SubjectPlan[] {
   const { states, steps } = evaluations(site);
   return [
-    holdsFor(null, {
+    holdsFor(null, null, {
       state: (s) => first(states(s), id),
       ...(withStep
         ? { step: (b: ObservedState, e: KpmEvent, a: ObservedState) => first(steps(b, e, a), id) }
