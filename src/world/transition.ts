@@ -101,8 +101,29 @@ function scopeOf(machine: AnyStateMachine): Scope {
   return known;
 }
 
-/** The next snapshot of `machine` after `event`, and the messages it sends; a pure function of its arguments. */
+const transitions = new WeakMap<AnyMachineSnapshot, Map<string, [AnyMachineSnapshot, Send[]]>>();
+
+/**
+ * The next snapshot of `machine` after `event`, and the messages it sends; a pure function of its
+ * arguments, so remembered per snapshot and event (the explorer composes worlds from interned
+ * snapshots, and the same transitions come back at every step). Not while a tracer is installed:
+ * it must see each transition. Callers must not change what it returns.
+ */
 export function next<S extends AnyMachineSnapshot>(
+  machine: AnyStateMachine,
+  snapshot: S,
+  event: EventObject,
+): [S, Send[]] {
+  if (tracer !== null) return transition(machine, snapshot, event);
+  let known = transitions.get(snapshot);
+  if (!known) transitions.set(snapshot, (known = new Map()));
+  const key = JSON.stringify(event);
+  let result = known.get(key) as [S, Send[]] | undefined;
+  if (!result) known.set(key, (result = transition(machine, snapshot, event)));
+  return result;
+}
+
+function transition<S extends AnyMachineSnapshot>(
   machine: AnyStateMachine,
   snapshot: S,
   event: EventObject,
