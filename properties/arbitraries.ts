@@ -76,48 +76,49 @@ const optionsArb: fc.Arbitrary<Options> = fc.record({
 });
 
 /** The raw choices of a site, before they are made valid. */
-const rawSiteArb = fc.record({
-  kinds: fc.constantFrom(...KIND_SETS),
-  release: releaseArb,
-  /** A second standard provider (its own KMS), when the site has standard ones. */
-  secondStandard: fc.boolean(),
-  tpmOnly: fc.boolean(),
-  hosts: fc.array(
-    fc.record({
-      /** Mostly the site's release; sometimes an older one (a cluster in the middle of an upgrade). */
-      release: fc.oneof(
-        { weight: 3, arbitrary: fc.constant(undefined) },
-        { weight: 1, arbitrary: releaseArb },
-      ),
-      /** Two hosts in three have a TPM 2.0, which persistence and trusted VMs need. */
-      tpm: fc.oneof(
-        { weight: 2, arbitrary: fc.constant<Tpm>('2.0') },
-        { weight: 1, arbitrary: fc.constantFrom<Tpm>('none', '1.2') },
-      ),
-      /** Where it can be in effect, persistence is on twice as often as off. */
-      keyPersistence: fc.oneof(
-        { weight: 1, arbitrary: fc.constant(false) },
-        { weight: 2, arbitrary: fc.constant(true) },
-      ),
-    }),
-    { minLength: 1, maxLength: 3 },
-  ),
-  vms: fc.array(
-    fc.record({
-      host: fc.nat(),
-      /** null: unencrypted; otherwise an index into the providers its host can use. */
-      provider: fc.option(fc.nat(), { freq: 6, nil: null }),
-      vtpm: fc.boolean(),
-      running: fc.boolean(),
-    }),
-    { maxLength: 4 },
-  ),
-  /** null: no encrypted vSAN; otherwise an index into the providers that can encrypt it. */
-  vsan: fc.option(fc.nat(), { freq: 3, nil: null }),
-  options: optionsArb,
-});
+const rawSiteArb = (maxHosts: number, maxVms: number) =>
+  fc.record({
+    kinds: fc.constantFrom(...KIND_SETS),
+    release: releaseArb,
+    /** A second standard provider (its own KMS), when the site has standard ones. */
+    secondStandard: fc.boolean(),
+    tpmOnly: fc.boolean(),
+    hosts: fc.array(
+      fc.record({
+        /** Mostly the site's release; sometimes an older one (a cluster in the middle of an upgrade). */
+        release: fc.oneof(
+          { weight: 3, arbitrary: fc.constant(undefined) },
+          { weight: 1, arbitrary: releaseArb },
+        ),
+        /** Two hosts in three have a TPM 2.0, which persistence and trusted VMs need. */
+        tpm: fc.oneof(
+          { weight: 2, arbitrary: fc.constant<Tpm>('2.0') },
+          { weight: 1, arbitrary: fc.constantFrom<Tpm>('none', '1.2') },
+        ),
+        /** Where it can be in effect, persistence is on twice as often as off. */
+        keyPersistence: fc.oneof(
+          { weight: 1, arbitrary: fc.constant(false) },
+          { weight: 2, arbitrary: fc.constant(true) },
+        ),
+      }),
+      { minLength: 1, maxLength: maxHosts },
+    ),
+    vms: fc.array(
+      fc.record({
+        host: fc.nat(),
+        /** null: unencrypted; otherwise an index into the providers its host can use. */
+        provider: fc.option(fc.nat(), { freq: 6, nil: null }),
+        vtpm: fc.boolean(),
+        running: fc.boolean(),
+      }),
+      { maxLength: maxVms },
+    ),
+    /** null: no encrypted vSAN; otherwise an index into the providers that can encrypt it. */
+    vsan: fc.option(fc.nat(), { freq: 3, nil: null }),
+    options: optionsArb,
+  });
 
-type RawSite = typeof rawSiteArb extends fc.Arbitrary<infer T> ? T : never;
+type RawSite = ReturnType<typeof rawSiteArb> extends fc.Arbitrary<infer T> ? T : never;
 
 function maxRelease(a: Release, b: Release): Release {
   return atLeast(a, b) ? a : b;
@@ -184,8 +185,13 @@ function buildTopology(raw: RawSite): Topology {
   return { name: 'generated', release, options: raw.options, providers, hosts, vms, vsan };
 }
 
+/** Valid sites of every kind: 1 to `maxHosts` hosts, up to `maxVms` VMs, every provider kind, release, TPM and option. */
+export function sitesArb(maxHosts: number, maxVms: number): fc.Arbitrary<Topology> {
+  return rawSiteArb(maxHosts, maxVms).map(buildTopology);
+}
+
 /** Valid sites of every kind: 1-3 hosts, 0-4 VMs, every provider kind, release, TPM and option. */
-export const topologyArb: fc.Arbitrary<Topology> = rawSiteArb.map(buildTopology);
+export const topologyArb: fc.Arbitrary<Topology> = sitesArb(3, 4);
 
 // --- events ----------------------------------------------------------------------------------
 

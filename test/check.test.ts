@@ -1,6 +1,8 @@
 /**
  * `kpm check` on every bundled example: the counts and verdicts of examples/manifest.json, every
- * verdict as expected, and the documented counterexamples in their minimal form.
+ * verdict as expected, and the documented counterexamples in their minimal form. The manifest's
+ * counts are the full product's (`--full`); its verdicts, subjects and trace lengths hold for the
+ * full product and for the compositional check alike.
  */
 import { describe, expect, test } from 'vitest';
 import { runCheck } from '../src/check/run.ts';
@@ -14,28 +16,40 @@ import { readManifest } from '../src/examples/manifest.ts';
 
 describe.each(readManifest().map((e) => [e.name, e] as const))('kpm check %s', (_, example) => {
   const topology = loadTopology(`examples/${example.topology}`);
+  const full = runCheck(topology, { full: true });
   const report = runCheck(topology);
 
-  test('explores the manifest’s number of states, transitions and depth, completely', () => {
+  test('explores the manifest’s number of states, transitions and depth, completely (--full)', () => {
     const { complete, distinctStates, transitions, depth } = example.check;
     expect({
-      complete: report.complete,
-      distinctStates: report.states,
-      transitions: report.transitions,
-      depth: report.depth,
+      complete: full.complete,
+      distinctStates: full.states,
+      transitions: full.transitions,
+      depth: full.depth,
     }).toEqual({ complete, distinctStates, transitions, depth });
+    expect(full.method).toBe('full product');
+    expect(full.fullProduct).toEqual({ states: distinctStates, transitions, depth, complete });
   });
 
-  test('finds the manifest’s verdicts, subject by subject: expected, found, and the length of each trace', () => {
-    const found = report.properties.map((p) => ({
-      id: p.id,
-      subject: p.subject,
-      expected: p.expected,
-      result: p.result,
-      ...(p.trace === null ? {} : { steps: p.trace.length }),
-    }));
-    expect(found).toEqual(example.check.verdicts);
-  });
+  test.each([
+    ['compositional', report],
+    ['--full', full],
+  ])(
+    'finds the manifest’s verdicts, subject by subject: expected, found, and the length of each trace (%s)',
+    (_, r) => {
+      const found = r.properties.map((p) => ({
+        id: p.id,
+        subject: p.subject,
+        expected: p.expected,
+        result: p.result,
+        ...(p.trace === null ? {} : { steps: p.trace.length }),
+      }));
+      expect(found).toEqual(example.check.verdicts);
+      expect(r.operator.map((a) => [a.vm, a.trace?.length ?? null])).toEqual(
+        full.operator.map((a) => [a.vm, a.trace?.length ?? null]),
+      );
+    },
+  );
 
   test('every verdict is as expected', () => {
     const wrong = report.properties
@@ -100,7 +114,10 @@ test('past the bound, random runs still find a planted bug, and report statechar
   });
   const sec05 = report.properties.find((p) => p.id === 'SEC-05');
   expect(sec05).toMatchObject({ result: 'counterexample', method: 'random', asExpected: false });
-  expect(sec05?.evidence).toContain('random runs (seed 7)');
+  // Its own seed, derived from --seed 7 and its place among the searches, in the evidence and the report.
+  const search = report.random?.searches.find((s) => s.id === 'SEC-05' && s.hosts.includes('esx-02'));
+  expect(report.random?.seed).toBe(7);
+  expect(sec05?.evidence).toContain(`random runs (seed ${search?.seed})`);
   expect(sec05?.trace?.length).toBeLessThanOrEqual(3); // shrunk from up to 60 events
   expect(report.random?.coverage.machines.vm.missedStates).toEqual([]);
 });

@@ -236,7 +236,13 @@ describe('kpm check', () => {
       const { status, stdout } = kpm('check', '--json', '--traces', traces, '--junit', junit);
       expect(status).toBe(0);
       const report = JSON.parse(stdout);
-      expect(report).toMatchObject({ topology: 'edge-site', complete: true, states: 6088 });
+      // Decided per host class: esx-01 and esx-02 each with the shared services.
+      expect(report).toMatchObject({ topology: 'edge-site', complete: true, method: 'compositional' });
+      expect(report.explorations.map((x: { hosts: string[] }) => x.hosts)).toEqual([['esx-01'], ['esx-02']]);
+      expect(report.states).toBe(
+        report.explorations.reduce((sum: number, x: { states: number }) => sum + x.states, 0),
+      );
+      expect(report).not.toHaveProperty('fullProduct');
       const av02 = report.properties.find((p: { id: string }) => p.id === 'AV-02');
       expect(av02).toMatchObject({
         expected: 'counterexample',
@@ -253,6 +259,29 @@ describe('kpm check', () => {
       expect(JSON.parse(readFileSync(join(traces, av02File), 'utf8'))).toEqual(av02.trace);
       expect(readFileSync(junit, 'utf8')).toContain(
         '<testcase classname="kpm.check.edge-site" name="AV-02 app">',
+      );
+    },
+    TIMEOUT,
+  );
+
+  test(
+    '--full explores the product of every host: the manifest’s counts, said in the report',
+    () => {
+      const { status, stdout } = kpm('check', '--json', '--full', '--no-traces');
+      expect(status).toBe(0);
+      const report = JSON.parse(stdout);
+      const edge = readManifest().find((e) => e.name === 'edge-site')?.check;
+      expect(report).toMatchObject({
+        method: 'full product',
+        complete: true,
+        states: edge?.distinctStates,
+        fullProduct: { states: edge?.distinctStates, transitions: edge?.transitions, depth: edge?.depth },
+        couplings: [],
+      });
+      expect(report.explorations).toHaveLength(1);
+      const text = kpm('check', '--full', '--no-traces').stdout;
+      expect(text.split('\n')[0]).toMatch(
+        new RegExp(`^kpm check edge-site: full product, ${edge?.distinctStates} states, .*, complete, `),
       );
     },
     TIMEOUT,

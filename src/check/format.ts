@@ -8,6 +8,7 @@ import { diffStates, formatChange, plain, type Paint } from '../report/diff.ts';
 import type { Topology } from '../../models/topology.ts';
 import { replay } from '../world/observe.ts';
 import type { CheckReport, PropertyResult } from './report.ts';
+import { restrict } from './units.ts';
 
 export interface FormatOptions {
   paint?: Paint;
@@ -20,8 +21,13 @@ export function formatReport(report: CheckReport, topology: Topology, options: F
   const paint = options.paint ?? plain;
   const seconds = (report.elapsedMs / 1000).toFixed(2);
   const scope = report.complete ? 'complete' : paint.bad('bounded');
+  const how =
+    report.method === 'full product'
+      ? 'full product'
+      : `compositional, ${count(report.explorations.length, 'exploration')}`;
   return [
-    `kpm check ${report.topology}: ${report.states} states, ${report.transitions} transitions, depth ${report.depth}, ${scope}, ${seconds} s`,
+    `kpm check ${report.topology}: ${how}, ${report.states} states, ${report.transitions} transitions, depth ${report.depth}, ${scope}, ${seconds} s`,
+    ...explorations(report, paint),
     '',
     ...table(report.properties, paint),
     ...traces(report, topology, options, paint),
@@ -30,6 +36,33 @@ export function formatReport(report: CheckReport, topology: Topology, options: F
     '',
     summary(report, paint),
   ];
+}
+
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
+/**
+ * How the site was explored: each part with the shared services (its hosts, and how many of the
+ * same configuration it decides), and what coupled hosts, if anything did.
+ */
+function explorations(report: CheckReport, paint: Paint): string[] {
+  const out: string[] = [];
+  for (const c of report.couplings) {
+    const hosts = c.hosts === 'every host' ? 'every host' : c.hosts.join(', ');
+    out.push(paint.faint(`  coupled: ${hosts}: ${c.reason}`));
+  }
+  if (report.method === 'full product') return out;
+  const rows = report.explorations.map((x) => {
+    const alike = x.decides.length - x.hosts.length;
+    const who = x.hosts.join(' + ') + (alike > 0 ? ` and ${count(alike, 'host')} alike` : '');
+    const size = `${x.states} states, ${x.transitions} transitions, depth ${x.depth}`;
+    return [who, `${size}, ${x.complete ? 'complete' : 'bounded'}`];
+  });
+  const width = Math.max(...rows.map(([who]) => who.length));
+  out.push(
+    paint.faint('  each part explored with the shared services alone (--full: the product of every host):'),
+    ...rows.map(([who, size]) => `  ${who.padEnd(width)}  ${size}`),
+  );
+  return out;
 }
 
 /** The verdict table: one row per property and subject, the statement under each property's first row. */
@@ -87,7 +120,9 @@ function traces(report: CheckReport, topology: Topology, options: FormatOptions,
     const kind = result.expected === 'counterexample' ? 'witness' : 'counterexample';
     const subject = result.subject ? ` (${result.subject})` : '';
     out.push('', `${paint.subject(result.id)}${subject}, ${kind}: ${result.statement}`);
-    out.push(...stepLines(topology, result.trace as KpmEvent[], paint));
+    // The trace changes only the services and the hosts it was found on: replayed on those alone.
+    const part = result.decidedOn ? restrict(topology, result.decidedOn.hosts) : topology;
+    out.push(...stepLines(part, result.trace as KpmEvent[], paint));
     out.push(`   => ${result.evidence}`);
     const file = options.traceFile?.(result);
     if (file) out.push(paint.faint(`   replay: kpm replay ${options.topologyFile} ${file}`));

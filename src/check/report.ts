@@ -24,6 +24,38 @@ export interface PropertyResult {
   states: number;
   /** How it was decided: exhaustive exploration, or random runs past the bound. */
   method: 'exhaustive' | 'random' | 'none';
+  /**
+   * Where it was decided: the indices of the report's `explorations` (one for a subject, every one
+   * for a property of every host), and the hosts its trace lives on (with the shared services: the
+   * part of the site a replay of the trace changes). Set by `runCheck`.
+   */
+  decidedOn?: { explorations: number[]; hosts: string[] };
+}
+
+/** The size of one exploration. */
+export interface ExplorationSize {
+  states: number;
+  transitions: number;
+  depth: number;
+  complete: boolean;
+}
+
+/**
+ * One part of the site explored on its own: the shared services and `hosts` (one host, or hosts
+ * that something couples), for every host in `decides` (they and `hosts` have the same
+ * configuration, up to their names: their verdicts and traces are these, renamed).
+ */
+export interface Exploration extends ExplorationSize {
+  hosts: string[];
+  decides: string[];
+  /** The explorations over each alphabet the properties use (`all` first, the one above). */
+  alphabets: ({ alphabet: string } & ExplorationSize)[];
+}
+
+/** Hosts found coupled, and what couples them (src/explore/coupling.ts). */
+export interface CouplingFound {
+  hosts: string[] | 'every host';
+  reason: string;
 }
 
 export interface OperatorAnswer {
@@ -35,18 +67,54 @@ export interface OperatorAnswer {
 
 export interface CheckReport {
   topology: string;
+  /** Every exploration reached its fixpoint. */
   complete: boolean;
+  /** States explored in all (the sum over `explorations`, each over every event). */
   states: number;
   transitions: number;
+  /** The greatest depth of an exploration. */
   depth: number;
   elapsedMs: number;
+  /**
+   * `compositional`: each property decided on the shared services and the hosts it speaks of, one
+   * exploration per class of identically configured hosts (src/check/compose.ts); `full product`:
+   * on the product of every host (`--full`, or every host coupled).
+   */
+  method: 'compositional' | 'full product';
+  explorations: Exploration[];
+  /** What made hosts be explored together. */
+  couplings: CouplingFound[];
+  /** The product of every host, when it was explored. */
+  fullProduct?: ExplorationSize;
   properties: PropertyResult[];
   operator: OperatorAnswer[];
   /**
    * Set when random runs were used past the exhaustive bound: their seed, the most runs per
    * property, the budget of events for all of them (`--random-budget`) and the events spent.
    */
-  random?: { seed: number; runs: number; budget: number; events: number; coverage: Coverage };
+  random?: RandomReport;
+}
+
+export interface RandomReport {
+  seed: number;
+  runs: number;
+  budget: number;
+  events: number;
+  /** Worker threads that ran them (1: in the main thread). */
+  workers: number;
+  /**
+   * Per undecided property and part of the site (`hosts`, with the shared services): its own seed
+   * (from `seed` and its place in this list), its runs and events.
+   */
+  searches: {
+    id: string;
+    subject: string | null;
+    hosts: string[];
+    seed: number;
+    runs: number;
+    events: number;
+  }[];
+  coverage: Coverage;
 }
 
 export function allAsExpected(report: CheckReport): boolean {

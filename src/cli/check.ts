@@ -37,6 +37,8 @@ export const DEFAULT_TRACES = '.kpm/traces';
 interface CheckFlags {
   json?: boolean;
   junit?: string;
+  full?: boolean;
+  workers?: number;
   maxStates: number;
   depth?: number;
   seed: number;
@@ -53,8 +55,12 @@ export function checkCommand(): Command {
     .option('--json', 'print the verdicts as JSON (interface.md) and nothing else on stdout')
     .option('--junit <file>', 'also write the verdicts as a JUnit XML report', nonEmptyPath)
     .option(
+      '--full',
+      'explore the product of every host, instead of each part of the site with the shared services',
+    )
+    .option(
       '--max-states <n>',
-      'stop exploring after this many distinct states',
+      'stop each exploration after this many distinct states',
       positiveInt,
       DEFAULT_MAX_STATES,
     )
@@ -70,6 +76,11 @@ export function checkCommand(): Command {
       'events the random runs past the bound may go through in all, shrinking included (0: none)',
       nonNegativeInt,
       DEFAULT_RANDOM_BUDGET,
+    )
+    .option(
+      '--workers <n>',
+      'threads for the random runs past the bound (default: one per core; 1: none but the main one)',
+      positiveInt,
     )
     .option(
       '--traces <dir>',
@@ -97,10 +108,17 @@ export function checkCommand(): Command {
         report = runCheck(topology, {
           maxStates: options.maxStates,
           maxDepth: options.depth,
+          full: options.full ?? false,
           seed: options.seed,
           randomBudget: options.randomBudget,
+          workers: options.workers,
           onProgress: (p) => progress.update(p),
           onRandomProgress: (p) => progress.random(p),
+          // Each random search's seed, on stderr: with --seed, any failure replays.
+          onRandomStart: (start) =>
+            progress.note(
+              `kpm: random runs, ${start.worker === 0 ? 'main thread' : `worker ${start.worker}`}: ${start.property}, seed ${start.seed}`,
+            ),
         });
       } finally {
         progress.stop();
@@ -211,6 +229,10 @@ function jsonReport(report: CheckReport, timings: boolean) {
     transitions: report.transitions,
     depth: report.depth,
     ...(timings ? { elapsedMs: Math.round(report.elapsedMs) } : {}),
+    method: report.method,
+    explorations: report.explorations,
+    couplings: report.couplings,
+    ...(report.fullProduct ? { fullProduct: report.fullProduct } : {}),
     properties: report.properties,
     operator: report.operator,
     ...(report.random ? { random: report.random } : {}),

@@ -37,6 +37,12 @@ export class ProgressLine {
     this.show('random', p.budget, p.events, { property: p.property });
   }
 
+  /** A line of its own on the stream (the progress line, if shown, is cleared first). */
+  note(line: string): void {
+    this.stop();
+    this.stream.write(`${line}\n`);
+  }
+
   stop(): void {
     this.bar?.stop();
     this.bar = null;

@@ -64,7 +64,7 @@ export class CouplingRecorder implements FootprintRecorder {
   private index = -1;
   private message_: Send | null = null;
   private readonly hosts = new Set<string>();
-  private broadcastTo: ComponentKind | null = null;
+  private broadcastTo: string | null = null;
   private changedService: string | null = null;
   private readonly eventOwners = new WeakMap<object, readonly string[]>();
 
@@ -96,8 +96,9 @@ export class CouplingRecorder implements FootprintRecorder {
     if (this.message_ !== null) this.hosts.add(host);
   }
 
-  broadcast(kind: ComponentKind): void {
-    if (this.message_ !== null && this.layout.ownedKind(kind)) this.broadcastTo ??= kind;
+  broadcast(kind: ComponentKind, type: string): void {
+    if (this.message_ !== null && this.layout.ownedKind(kind))
+      this.broadcastTo ??= `${type} to every ${kind}`;
   }
 
   replaced(kind: ComponentKind, id: string, before: AnyMachineSnapshot, after: AnyMachineSnapshot): void {
@@ -116,7 +117,7 @@ export class CouplingRecorder implements FootprintRecorder {
     const what = `${this.start ? 'the start of the site' : formatEvent(this.event as KpmEvent)}: ${message.event.type} to ${address(message)}`;
     let coupling: Coupling | null = null;
     if (this.broadcastTo !== null) {
-      coupling = { hosts: 'every host', reason: `${what} reaches every ${this.broadcastTo} of the site` };
+      coupling = { hosts: 'every host', reason: `${what} sends ${this.broadcastTo} of the site` };
     } else if (decisive && this.owners.length === 0 && hosts.size > 0) {
       coupling = {
         hosts: 'every host',

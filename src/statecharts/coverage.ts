@@ -24,8 +24,11 @@ export interface Coverage {
   >;
 }
 
+/** What a recorder has seen, as plain data: to send from a worker thread and merge (`absorb`). */
+export type SeenCoverage = Record<string, { states: string[]; transitions: string[] }>;
+
 export class CoverageRecorder {
-  private readonly seen = new Map<string, { states: Set<string>; transitions: Set<string> }>();
+  private readonly seenBy = new Map<string, { states: Set<string>; transitions: Set<string> }>();
 
   constructor(private readonly model: Model = productionModel) {}
 
@@ -41,12 +44,29 @@ export class CoverageRecorder {
 
   /** The ids of the transitions taken so far, per machine id. */
   taken(machine: string): ReadonlySet<string> {
-    return this.seen.get(machine)?.transitions ?? new Set();
+    return this.seenBy.get(machine)?.transitions ?? new Set();
+  }
+
+  /** What was seen so far, as plain data. */
+  seen(): SeenCoverage {
+    return Object.fromEntries(
+      [...this.seenBy].map(([id, e]) => [id, { states: [...e.states], transitions: [...e.transitions] }]),
+    );
+  }
+
+  /** Adds what another recorder saw (in another thread, say). */
+  absorb(other: SeenCoverage): void {
+    for (const [id, e] of Object.entries(other)) {
+      let entry = this.seenBy.get(id);
+      if (!entry) this.seenBy.set(id, (entry = { states: new Set(), transitions: new Set() }));
+      for (const s of e.states) entry.states.add(s);
+      for (const t of e.transitions) entry.transitions.add(t);
+    }
   }
 
   private note({ machine, before, after, taken }: TransitionRecord): void {
-    let entry = this.seen.get(machine.id);
-    if (!entry) this.seen.set(machine.id, (entry = { states: new Set(), transitions: new Set() }));
+    let entry = this.seenBy.get(machine.id);
+    if (!entry) this.seenBy.set(machine.id, (entry = { states: new Set(), transitions: new Set() }));
     for (const snapshot of [before, after]) {
       for (const node of getStateNodes(machine.root, snapshot.value)) entry.states.add(node.id);
     }
@@ -62,7 +82,10 @@ export class CoverageRecorder {
     const machines: Coverage['machines'] = {};
     for (const kind of COMPONENT_KINDS) {
       const machine = this.model[kind] as AnyStateMachine;
-      const seen = this.seen.get(machine.id) ?? { states: new Set<string>(), transitions: new Set<string>() };
+      const seen = this.seenBy.get(machine.id) ?? {
+        states: new Set<string>(),
+        transitions: new Set<string>(),
+      };
       const { states, transitions } = inventory(machine);
       const all = states.map((s) => s.id);
       const declared = transitions.map((t) => t.id);

@@ -36,8 +36,8 @@ export interface FootprintRecorder {
   touch(kind: ComponentKind, id: string): void;
   /** The components a host owns are listed, or a message goes to them. */
   touchHost(host: string): void;
-  /** A message goes to every component of a kind. */
-  broadcast(kind: ComponentKind): void;
+  /** A message of this type goes to every component of a kind. */
+  broadcast(kind: ComponentKind, type: string): void;
   /** A transition replaced a component's snapshot (perhaps by an equal one). */
   replaced(kind: ComponentKind, id: string, before: AnyMachineSnapshot, after: AnyMachineSnapshot): void;
 }
@@ -218,7 +218,7 @@ class Draft implements SiteView {
   /** Delivers a message to every component it addresses, and what they send in turn, depth first. */
   deliver(message: Send): void {
     const { kind } = message.to;
-    for (const id of this.recipients(message.to)) {
+    for (const id of this.recipients(message.to, message.event.type)) {
       const snapshot = this.parts[kind][id];
       if (
         snapshot === undefined ||
@@ -235,7 +235,7 @@ class Draft implements SiteView {
     for (const message of sent) this.deliver(message);
   }
 
-  private recipients(to: Address): readonly string[] {
+  private recipients(to: Address, type: string): readonly string[] {
     if ('id' in to) {
       recorder?.touch(to.kind, to.id);
       return [to.id];
@@ -244,7 +244,7 @@ class Draft implements SiteView {
       recorder?.touchHost(to.owner);
       return this.layout.owned(to.kind, to.owner);
     }
-    recorder?.broadcast(to.kind);
+    recorder?.broadcast(to.kind, type);
     return this.layout.instances[to.kind].map((i) => i.id);
   }
 

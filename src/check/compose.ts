@@ -1,0 +1,362 @@
+/**
+ * `kpm check` on sites of any size: each property decided on the projection of the site onto the
+ * shared services and the hosts it speaks of, and hosts of one configuration explored once.
+ *
+ * Why it is exact. A site's state is the services' state and one block per host (the components
+ * the host owns, models/components.ts). If every step splits into messages that each reach the
+ * services and at most one host, that no message but a service event's decision changes the
+ * services, that such a decision reads no host, and that the automatic effects after another
+ * host's event leave a host as it was, then a host's block changes only through its own events and
+ * the service events, as a function of the services and itself. The states of the whole site,
+ * projected onto (services, block of h), are then exactly the states of the site of the services
+ * and h alone; and a shortest trace to a bad (services, block of h) never needs another host's
+ * event, since dropping one leaves a shorter trace to the same projection. So each property that
+ * speaks of h (of its VMs, or of every host in turn) has on the part the verdict it has on the
+ * whole, with a shortest trace of the same length.
+ *
+ * Why it is derived, not assumed. Those conditions are what src/explore/coupling.ts watches while
+ * each part is explored (every step, message by message: what it reaches and reads, what it
+ * changes), with the tables' own checks (src/explore/tables.ts). Events that name components of
+ * two hosts, and property plans that name two hosts (`Plan.hosts`), couple them too. Coupled hosts
+ * form one unit, explored as the product of its hosts; when every host is coupled, that is the
+ * full product. `keyScope: 'cluster'` is such a case: a booting host asks every VM of the site for
+ * its key.
+ *
+ * Hosts of one configuration (the same inputs for every component once names are set aside,
+ * units.ts) are explored once; their verdicts and traces are the representative's, renamed, and
+ * each renamed counterexample is replayed on its own host's part to confirm that it shows there.
+ */
+import type { KpmEvent } from '../../models/events.ts';
+import type { Model } from '../../models/index.ts';
+import type { Topology } from '../../models/topology.ts';
+import { plans as plansOf, propertyRecord } from '../catalogue/catalogue.ts';
+import { evaluateTrace } from '../catalogue/evaluate.ts';
+import type { Check, Plan } from '../catalogue/plan.ts';
+import { CouplingError, CouplingRecorder, type Coupling } from '../explore/coupling.ts';
+import { ownersOf } from '../explore/groups.ts';
+import { eventInstances } from '../explore/instances.ts';
+import { formatEvent } from '../events.ts';
+import { layoutOf } from '../world/layout.ts';
+import { recordFootprints } from '../world/world.ts';
+import type { ExploreProgress } from './graph.ts';
+import { checkProduct, resultOf, type ProductCheck } from './product.ts';
+import type { CouplingFound, Exploration, OperatorAnswer, PropertyResult } from './report.ts';
+import { classKey, renameEvent, renameSubject, renaming, restrict, Units, type Renaming } from './units.ts';
+
+export interface ComposeOptions {
+  maxStates: number;
+  maxDepth: number;
+  model: Model;
+  /** Explore the product of every host, whatever couples them or not. */
+  full: boolean;
+  onProgress?: (progress: ExploreProgress) => void;
+}
+
+/** A class of units explored once, on its representative. */
+export interface Part {
+  /** The representative unit's hosts. */
+  hosts: string[];
+  /** Every unit of the class, the representative first. */
+  members: string[][];
+  topology: Topology;
+  check: ProductCheck;
+  /** `id subject` → index among the part's plans. */
+  index: Map<string, number>;
+}
+
+export interface Decomposition {
+  method: 'compositional' | 'full product';
+  parts: Part[];
+  couplings: CouplingFound[];
+}
+
+const planKey = (id: string, subject: string | null) => `${id} ${subject ?? ''}`;
+
+/** Cuts the site into parts and explores each class once, merging the units that turn out coupled. */
+export function decompose(topology: Topology, options: ComposeOptions): Decomposition {
+  const units = new Units(topology);
+  const couplings: CouplingFound[] = [];
+  const couple = (c: Coupling) => {
+    const merged = c.hosts === 'every host' ? units.mergeAll() : units.merge(c.hosts);
+    if (merged)
+      couplings.push({ hosts: c.hosts === 'every host' ? 'every host' : [...c.hosts], reason: c.reason });
+  };
+  if (options.full) {
+    units.mergeAll();
+  } else {
+    const layout = layoutOf(topology);
+    for (const event of eventInstances(topology)) {
+      const owners = ownersOf(layout, event);
+      if (owners.length > 1)
+        couple({ hosts: owners, reason: `${formatEvent(event)} names components of each` });
+    }
+    for (const plan of plansOf(topology)) {
+      if (plan.hosts !== null && plan.hosts.length > 1) {
+        couple({ hosts: plan.hosts, reason: `${plan.id} ${plan.subject ?? ''} speaks of each` });
+      }
+    }
+  }
+  const explored = new Map<string, ProductCheck>();
+  for (;;) {
+    const classes = new Map<string, string[][]>();
+    for (const unit of units.list()) {
+      const key = units.size === 1 ? 'all' : classKey(topology, unit);
+      const members = classes.get(key);
+      if (members) members.push(unit);
+      else classes.set(key, [unit]);
+    }
+    try {
+      const parts = [...classes.values()].map((members) => {
+        const hosts = members[0];
+        const id = hosts.join(' ');
+        let check = explored.get(id);
+        if (!check) {
+          check = explore(topology, hosts, units, options);
+          explored.set(id, check);
+        }
+        const index = new Map(check.plans.map((p, i) => [planKey(p.id, p.subject), i]));
+        return { hosts, members, topology: check.topology, check, index };
+      });
+      return { method: units.size === 1 ? 'full product' : 'compositional', parts, couplings };
+    } catch (error) {
+      if (!(error instanceof CouplingError) || units.size === 1) throw error;
+      couple(error.coupling);
+    }
+  }
+}
+
+/** One unit's exploration, watched for anything that couples its hosts with the others. */
+function explore(topology: Topology, hosts: string[], units: Units, options: ComposeOptions): ProductCheck {
+  const part = restrict(topology, hosts);
+  const product = () =>
+    checkProduct(part, {
+      maxStates: options.maxStates,
+      maxDepth: options.maxDepth,
+      model: options.model,
+      onProgress: options.onProgress,
+      // The whole site: AV-04 and AV-07 host by host, as before (each on the services and one host).
+      differentialByHost: units.size === 1,
+    });
+  if (units.size === 1) return product();
+  const recorder = new CouplingRecorder(layoutOf(topology), (coupling) => {
+    if (units.apart(coupling.hosts)) throw new CouplingError(coupling);
+  });
+  return recordFootprints(recorder, () => {
+    const check = product();
+    recorder.flush();
+    return check;
+  });
+}
+
+/** Where each host's unit is: its part and its place among the part's members. */
+interface Placement {
+  part: number;
+  member: number;
+}
+
+/**
+ * The site's verdicts, in the catalogue's order, from its parts' verdicts: a plan of a subject from
+ * its unit's class, renamed; a plan of every host from every part.
+ */
+export function assemble(
+  topology: Topology,
+  d: Decomposition,
+  model: Model | undefined,
+): { properties: PropertyResult[]; operator: OperatorAnswer[]; explorations: Exploration[] } {
+  const placement = new Map<string, Placement>();
+  d.parts.forEach((part, p) =>
+    part.members.forEach((unit, m) => unit.forEach((h) => placement.set(h, { part: p, member: m }))),
+  );
+  const renamings = new Map<string, { toRep: Renaming; fromRep: Renaming }>();
+  const renamingsOf = (p: number, m: number) => {
+    const key = `${p} ${m}`;
+    let r = renamings.get(key);
+    if (!r) {
+      const part = d.parts[p];
+      const unit = part.members[m];
+      r = {
+        toRep: renaming(topology, unit, part.hosts),
+        fromRep: renaming(topology, part.hosts, unit),
+      };
+      // Kept for the next plan of the same unit only: a site of many hosts holds one at a time.
+      renamings.clear();
+      renamings.set(key, r);
+    }
+    return r;
+  };
+  const properties = plansOf(topology).map((plan) => {
+    if (plan.hosts === null) return everyHost(plan, d);
+    const at = placement.get(plan.hosts[0]) as Placement;
+    const part = d.parts[at.part];
+    const unit = part.members[at.member];
+    if (plan.hosts.some((h) => !unit.includes(h))) {
+      throw new Error(`${plan.id} ${plan.subject}: its hosts were explored apart`);
+    }
+    const r = renamingsOf(at.part, at.member);
+    const subject = renameSubject(plan.subject, r.toRep);
+    const i = part.index.get(planKey(plan.id, subject));
+    const own = i === undefined ? undefined : part.check.results[i];
+    const repPlan = i === undefined ? undefined : part.check.plans[i];
+    if (own === undefined || repPlan === undefined || !samePlan(plan, repPlan)) {
+      throw new Error(
+        `${plan.id} ${plan.subject} has no equal plan (${subject}) on the hosts of its class: ` +
+          'its expectation depends on more than its hosts',
+      );
+    }
+    const decidedOn = { explorations: [at.part], hosts: unit };
+    if (at.member === 0) return { ...own, decidedOn };
+    return memberResult(topology, plan, own, r.fromRep, unit, model, decidedOn);
+  });
+  const operator = topology.vms.flatMap((vm): OperatorAnswer[] => {
+    const at = placement.get(vm.host) as Placement;
+    const part = d.parts[at.part];
+    const r = renamingsOf(at.part, at.member);
+    const rep = r.toRep.vms.get(vm.id) ?? vm.id;
+    const answer = part.check.operator.find((a) => a.vm === rep);
+    if (!answer) return [];
+    return [{ ...answer, vm: vm.id, trace: answer.trace?.map((e) => renameEvent(e, r.fromRep)) ?? null }];
+  });
+  const explorations = d.parts.map((part): Exploration => {
+    const [all, ...others] = part.check.graphs;
+    return {
+      hosts: part.hosts,
+      decides: part.members.flat(),
+      states: all.states,
+      transitions: all.transitions,
+      depth: all.depth,
+      complete: all.complete,
+      alphabets: [all, ...others],
+    };
+  });
+  return { properties, operator, explorations };
+}
+
+function samePlan(a: Plan, b: Plan): boolean {
+  return (
+    a.expected === b.expected &&
+    a.minimalLength === b.minimalLength &&
+    a.alphabet === b.alphabet &&
+    (a.check === null) === (b.check === null) &&
+    a.check?.kind === b.check?.kind
+  );
+}
+
+/**
+ * A member's verdict from its class representative's: the trace renamed, replayed on the member's
+ * own part to give its own finding (and to confirm that it shows there, at the same step).
+ */
+function memberResult(
+  topology: Topology,
+  plan: Plan,
+  rep: PropertyResult,
+  fromRep: Renaming,
+  unit: string[],
+  model: Model | undefined,
+  decidedOn: PropertyResult['decidedOn'],
+): PropertyResult {
+  const base = {
+    id: plan.id,
+    subject: plan.subject,
+    statement: rep.statement,
+    expected: plan.expected,
+  };
+  if (rep.trace === null || plan.check === null) return { ...rep, ...base, decidedOn };
+  const trace = rep.trace.map((e) => renameEvent(e, fromRep));
+  const part = restrict(topology, unit);
+  const check = restrictCheck(plan.check, unit);
+  const finding = evaluateTrace(part, { alphabet: plan.alphabet, check }, trace, model);
+  if (finding === null || finding.at !== trace.length) {
+    throw new Error(
+      `${plan.id} ${plan.subject}: the trace of its class (${trace.map(formatEvent).join(', ')}) ` +
+        `does not show it at its last step: hosts of one class behave differently`,
+    );
+  }
+  const result = resultOf(
+    base,
+    plan,
+    { found: { trace, message: finding.message }, complete: true, states: rep.states },
+    rep.method,
+  );
+  const random = rep.evidence.indexOf('; found by random runs');
+  return {
+    ...result,
+    asExpected: result.asExpected,
+    evidence: random < 0 ? result.evidence : result.evidence + rep.evidence.slice(random),
+    decidedOn,
+  };
+}
+
+/** A differential check's two sites cut down to the unit, as the part's own plan has them. */
+function restrictCheck(check: Check, unit: string[]): Check {
+  if (check.kind !== 'differential') return check;
+  return { ...check, left: restrict(check.left, unit), right: restrict(check.right, unit) };
+}
+
+/**
+ * A plan of every host in turn: it holds when it holds on every part, and its shortest
+ * counterexample is the shortest of the parts' (the first part's, of equal lengths).
+ */
+function everyHost(plan: Plan, d: Decomposition): PropertyResult {
+  const own = d.parts.map((part, p) => {
+    const i = part.index.get(planKey(plan.id, null));
+    return { p, result: i === undefined ? undefined : part.check.results[i] };
+  });
+  const base = {
+    id: plan.id,
+    subject: plan.subject,
+    statement: propertyRecord(plan.id).statement,
+    expected: plan.expected,
+  };
+  const applicable = own.filter((o) => o.result !== undefined && o.result.result !== 'not-applicable');
+  if (plan.check === null) {
+    if (applicable.length > 0) {
+      throw new Error(
+        `${plan.id} applies to a part of the site but not to the site: it speaks of more than hosts`,
+      );
+    }
+    return {
+      ...base,
+      result: 'not-applicable',
+      asExpected: plan.expected === 'not-applicable',
+      trace: null,
+      evidence: 'nothing on this site that the property speaks of',
+      states: 0,
+      method: 'none',
+      decidedOn: { explorations: [], hosts: [] },
+    };
+  }
+  if (applicable.length === 0) {
+    throw new Error(`${plan.id} applies to the site but to none of its parts: it speaks of more than hosts`);
+  }
+  const states = applicable.reduce((sum, o) => sum + (o.result as PropertyResult).states, 0);
+  const complete = applicable.every((o) => (o.result as PropertyResult).result !== 'bounded');
+  const explorations = applicable.map((o) => o.p);
+  let shortest: { p: number; result: PropertyResult } | null = null;
+  for (const o of applicable) {
+    const r = o.result as PropertyResult;
+    if (r.trace === null) continue;
+    if (shortest === null || r.trace.length < (shortest.result.trace as KpmEvent[]).length) {
+      shortest = { p: o.p, result: r };
+    }
+  }
+  if (shortest !== null) {
+    return { ...shortest.result, ...base, decidedOn: { explorations, hosts: d.parts[shortest.p].hosts } };
+  }
+  const methods = applicable.map((o) => (o.result as PropertyResult).method);
+  const result = resultOf(base, plan, { found: null, complete, states });
+  const randomNotes = applicable
+    .map((o) => (o.result as PropertyResult).evidence)
+    .flatMap((e) => (e.includes('; ') ? [e.slice(e.indexOf('; '))] : []));
+  return {
+    ...result,
+    evidence:
+      result.evidence +
+      (randomNotes.length === 1
+        ? randomNotes[0]
+        : randomNotes.length > 1
+          ? `; random runs on ${randomNotes.length} parts found nothing`
+          : ''),
+    method: methods.includes('random') ? 'random' : result.method,
+    decidedOn: { explorations, hosts: [] },
+  };
+}
