@@ -76,36 +76,29 @@ const planKey = (id: string, subject: string | null) => `${id} ${subject ?? ''}`
 export function decompose(topology: Topology, options: ComposeOptions): Decomposition {
   const units = new Units(topology);
   const couplings: CouplingFound[] = [];
-  const couple = (c: Coupling) => {
+  const couple = (c: Coupling): boolean => {
     const merged = c.hosts === 'every host' ? units.mergeAll() : units.merge(c.hosts);
     if (merged)
       couplings.push({ hosts: c.hosts === 'every host' ? 'every host' : [...c.hosts], reason: c.reason });
+    return merged;
   };
-  if (options.full) {
-    units.mergeAll();
-  } else {
-    const layout = layoutOf(topology);
-    for (const event of eventInstances(topology)) {
-      const owners = ownersOf(layout, event);
-      if (owners.length > 1)
-        couple({ hosts: owners, reason: `${formatEvent(event)} names components of each` });
-    }
-    for (const plan of plansOf(topology)) {
-      if (plan.hosts !== null && plan.hosts.length > 1) {
-        couple({ hosts: plan.hosts, reason: `${plan.id} ${plan.subject ?? ''} speaks of each` });
-      }
-    }
-  }
+  for (const c of staticCouplings(topology, plansOf(topology))) couple(c);
   const explored = new Map<string, ProductCheck>();
   for (;;) {
-    const classes = new Map<string, string[][]>();
-    for (const unit of units.list()) {
-      const key = units.size === 1 ? 'all' : classKey(topology, unit);
-      const members = classes.get(key);
-      if (members) members.push(unit);
-      else classes.set(key, [unit]);
-    }
     try {
+      if (options.full || units.size === 1) {
+        // The product of every host, each unit of coupled hosts one block of the tables.
+        const all = topology.hosts.map((h) => h.id);
+        const check = explore(topology, all, units, options);
+        return { method: 'full product', parts: [partOf(all, [all], check)], couplings };
+      }
+      const classes = new Map<string, string[][]>();
+      for (const unit of units.list()) {
+        const key = classKey(topology, unit);
+        const members = classes.get(key);
+        if (members) members.push(unit);
+        else classes.set(key, [unit]);
+      }
       const parts = [...classes.values()].map((members) => {
         const hosts = members[0];
         const id = hosts.join(' ');
@@ -114,31 +107,59 @@ export function decompose(topology: Topology, options: ComposeOptions): Decompos
           check = explore(topology, hosts, units, options);
           explored.set(id, check);
         }
-        const index = new Map(check.plans.map((p, i) => [planKey(p.id, p.subject), i]));
-        return { hosts, members, topology: check.topology, check, index };
+        return partOf(hosts, members, check);
       });
-      return { method: units.size === 1 ? 'full product' : 'compositional', parts, couplings };
+      return { method: 'compositional', parts, couplings };
     } catch (error) {
-      if (!(error instanceof CouplingError) || units.size === 1) throw error;
-      couple(error.coupling);
+      if (!(error instanceof CouplingError) || !couple(error.coupling)) throw error;
     }
   }
 }
 
-/** One unit's exploration, watched for anything that couples its hosts with the others. */
+function partOf(hosts: string[], members: string[][], check: ProductCheck): Part {
+  const index = new Map(check.plans.map((p, i) => [planKey(p.id, p.subject), i]));
+  return { hosts, members, topology: check.topology, check, index };
+}
+
+/**
+ * What couples hosts before anything runs: an event that names components of two hosts (the
+ * registry gives each component its owner), a property plan that speaks of two hosts.
+ */
+export function staticCouplings(topology: Topology, plans: readonly Plan[]): Coupling[] {
+  const layout = layoutOf(topology);
+  const found: Coupling[] = [];
+  for (const event of eventInstances(topology)) {
+    const owners = ownersOf(layout, event);
+    if (owners.length > 1)
+      found.push({ hosts: owners, reason: `${formatEvent(event)} names components of each` });
+  }
+  for (const plan of plans) {
+    if (plan.hosts !== null && plan.hosts.length > 1) {
+      found.push({ hosts: plan.hosts, reason: `${plan.id} ${plan.subject ?? ''} speaks of each` });
+    }
+  }
+  return found;
+}
+
+/**
+ * The exploration of `hosts` with the shared services (all of them: the full product), each unit
+ * of coupled hosts one block of the tables, watched for anything that couples units.
+ */
 function explore(topology: Topology, hosts: string[], units: Units, options: ComposeOptions): ProductCheck {
   const part = restrict(topology, hosts);
+  const blocks = hosts.length === topology.hosts.length ? units.list() : [hosts];
   const product = () =>
     checkProduct(part, {
+      units: blocks,
       maxStates: options.maxStates,
       maxDepth: options.maxDepth,
       model: options.model,
       onProgress: options.onProgress,
-      // The whole site: AV-04 and AV-07 host by host, as before (each on the services and one host).
-      differentialByHost: units.size === 1,
+      // AV-04 and AV-07 host by host (each on the services and one host) where hosts are independent.
+      differentialByHost: blocks.length > 1 && blocks.every((b) => b.length === 1),
     });
   if (units.size === 1) return product();
-  const recorder = new CouplingRecorder(layoutOf(topology), (coupling) => {
+  const recorder = new CouplingRecorder(layoutOf(topology), hosts, (coupling) => {
     if (units.apart(coupling.hosts)) throw new CouplingError(coupling);
   });
   return recordFootprints(recorder, () => {

@@ -35,10 +35,11 @@ export function exploreDifferential(
   limits: { maxStates: number },
   model?: Model,
   focus: (event: KpmEvent) => boolean = () => true,
+  units?: readonly (readonly string[])[],
 ): DifferentialResult {
   const letters = (e: KpmEvent) => inAlphabet(alphabet, e) && focus(e);
   const side = (topology: typeof check.left) => {
-    const tables = tablesFor(topology, model ?? productionModel);
+    const tables = tablesFor(topology, model ?? productionModel, units);
     const search = new PackedSearch(tables, { alphabet: letters });
     return { search, observations: new Observations(tables), F: search.F };
   };

@@ -36,6 +36,8 @@ export interface ExploreProgress {
 
 export interface GraphOptions {
   alphabet: AlphabetName;
+  /** Hosts kept as one block each (ExploreOptions.units). */
+  units?: readonly (readonly string[])[];
   maxStates: number;
   maxDepth: number;
   model?: Model;
@@ -49,6 +51,7 @@ export function packedGraph(topology: Topology, options: GraphOptions): Graph {
     topology,
     {
       alphabet: alphabetFilter(options.alphabet),
+      units: options.units,
       maxStates: options.maxStates,
       maxDepth: options.maxDepth,
       onProgress: (p) =>

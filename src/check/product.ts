@@ -17,6 +17,8 @@ import { packedGraph, type ExploreProgress, type Graph } from './graph.ts';
 import { meets, type OperatorAnswer, type PropertyResult } from './report.ts';
 
 export interface ProductOptions {
+  /** Hosts the tables keep as one block each (every host alone by default): coupled hosts together. */
+  units?: readonly (readonly string[])[];
   maxStates: number;
   maxDepth: number;
   model: Model;
@@ -67,6 +69,7 @@ export function checkProduct(topology: Topology, options: ProductOptions): Produ
         maxStates: options.maxStates,
         maxDepth: options.maxDepth,
         model: options.model,
+        units: options.units,
         onProgress: options.onProgress,
       });
       graphs.set(alphabet, g);
@@ -153,14 +156,19 @@ function differential(
   options: ProductOptions,
 ): Outcome {
   if (!options.differentialByHost) {
-    const d = exploreDifferential(plan.alphabet, check, options, options.model);
+    const d = exploreDifferential(plan.alphabet, check, options, options.model, undefined, options.units);
     return { found: d.counterexample, complete: d.complete, states: d.pairs };
   }
   const hosts = plan.hosts ?? topology.hosts.map((h) => h.id);
   let best: Outcome = { found: null, complete: true, states: 0 };
   for (const host of hosts) {
-    const d = exploreDifferential(plan.alphabet, check, options, options.model, (e) =>
-      concerns(topology, e, host),
+    const d = exploreDifferential(
+      plan.alphabet,
+      check,
+      options,
+      options.model,
+      (e) => concerns(topology, e, host),
+      options.units,
     );
     const shorter =
       d.counterexample && (!best.found || d.counterexample.trace.length < best.found.trace.length);

@@ -1,8 +1,9 @@
 /**
  * A world cut into the parts the fast explorer interns: the shared services (every component that
- * belongs to no host: the site, vCenter, the key providers) and one block per host (every component
- * it owns: the host, its boot, its persistence, its disk group, its VMs), as the registry of
- * models/components.ts says.
+ * belongs to no host: the site, vCenter, the key providers) and one block per unit of hosts (every
+ * component they own: each host, its boot, its persistence, its disk group, its VMs), as the
+ * registry of models/components.ts says. A unit is one host, unless something couples hosts: then
+ * they share one block (src/check/compose.ts finds which).
  *
  * The world's own records are spread and the parts swapped in, so that a composed world is an
  * ordinary `World` that `step()` runs as it runs any other: the tables are derived from the
@@ -24,43 +25,77 @@ export interface Slot {
 
 /** The shared components' snapshots, in `sharedSlots` order. */
 export type Services = readonly AnyMachineSnapshot[];
-/** One host's components' snapshots, in `ownedSlots` order. */
+/** One unit's components' snapshots, in `unitSlots` order. */
 export type Block = readonly AnyMachineSnapshot[];
 
-/** The components that belong to no host, in registry order. */
-export function sharedSlots(layout: Layout): Slot[] {
-  return COMPONENT_KINDS.flatMap((kind) =>
-    layout.instances[kind].filter((i) => i.owner === null).map((i) => ({ kind, id: i.id })),
-  );
+/** Hosts explored as one block, in topology order. */
+export type Unit = readonly string[];
+
+const slotsOf = new WeakMap<Layout, { shared: Slot[]; owned: Map<string, Slot[]> }>();
+
+function slots(layout: Layout) {
+  let known = slotsOf.get(layout);
+  if (!known) slotsOf.set(layout, (known = { shared: [], owned: new Map() }));
+  return known;
 }
 
-/** The components `host` owns, in registry order, then topology order within a kind. */
+/** The components that belong to no host, in registry order. Computed once per layout. */
+export function sharedSlots(layout: Layout): Slot[] {
+  const known = slots(layout);
+  if (known.shared.length === 0) {
+    known.shared = COMPONENT_KINDS.flatMap((kind) =>
+      layout.instances[kind].filter((i) => i.owner === null).map((i) => ({ kind, id: i.id })),
+    );
+  }
+  return known.shared;
+}
+
+/** The components `host` owns, in registry order, then topology order within a kind. Computed once per host. */
 export function ownedSlots(layout: Layout, host: string): Slot[] {
-  return COMPONENT_KINDS.flatMap((kind) => layout.owned(kind, host).map((id) => ({ kind, id })));
+  const known = slots(layout).owned;
+  let owned = known.get(host);
+  if (!owned) {
+    owned = COMPONENT_KINDS.flatMap((kind) => layout.owned(kind, host).map((id) => ({ kind, id })));
+    known.set(host, owned);
+  }
+  return owned;
 }
 
 export function readServices(layout: Layout, world: World): Services {
   return sharedSlots(layout).map(({ kind, id }) => world.parts[kind][id]);
 }
 
-export function readBlock(layout: Layout, world: World, host: string): Block {
-  return ownedSlots(layout, host).map(({ kind, id }) => world.parts[kind][id]);
+/** The components of a unit's hosts, host after host. Computed once per unit. */
+export function unitSlots(layout: Layout, unit: Unit): Slot[] {
+  if (unit.length === 1) return ownedSlots(layout, unit[0]);
+  const known = slots(layout).owned;
+  const key = unit.join('\u0000');
+  let owned = known.get(key);
+  if (!owned) {
+    owned = unit.flatMap((host) => ownedSlots(layout, host));
+    known.set(key, owned);
+  }
+  return owned;
 }
 
-/** `base` with the services and the given hosts' blocks swapped in. */
+export function readBlock(layout: Layout, world: World, unit: Unit): Block {
+  return unitSlots(layout, unit).map(({ kind, id }) => world.parts[kind][id]);
+}
+
+/** `base` with the services and the given units' blocks swapped in. */
 export function compose(
   layout: Layout,
   base: World,
   services: Services,
-  placed: readonly (readonly [host: string, block: Block])[],
+  placed: readonly (readonly [unit: Unit, block: Block])[],
 ): World {
   const parts = Object.fromEntries(COMPONENT_KINDS.map((kind) => [kind, { ...base.parts[kind] }])) as Record<
     ComponentKind,
     Record<string, AnyMachineSnapshot>
   >;
   sharedSlots(layout).forEach(({ kind, id }, i) => (parts[kind][id] = services[i]));
-  for (const [host, block] of placed) {
-    ownedSlots(layout, host).forEach(({ kind, id }, i) => (parts[kind][id] = block[i]));
+  for (const [unit, block] of placed) {
+    unitSlots(layout, unit).forEach(({ kind, id }, i) => (parts[kind][id] = block[i]));
   }
   return { ...base, parts: parts as unknown as Parts };
 }
@@ -73,19 +108,25 @@ export function partsKey(parts: Services | Block): string {
   return JSON.stringify(parts.map((snapshot) => [snapshot.value, snapshot.context]));
 }
 
-/** How one host's names become another's: its id, and its k-th VM's id. */
+/** How one unit's names become another's: its hosts' ids, and its VMs' ids. */
 export interface Renaming {
   host: ReadonlyMap<string, string>;
   vm: ReadonlyMap<string, string>;
 }
 
-/** The renaming that moves host `from`'s part onto host `to` (the k-th VM of one is the k-th of the other). */
-export function renaming(layout: Layout, from: string, to: string): Renaming {
-  const toVms = layout.owned('vm', to);
-  return {
-    host: new Map([[from, to]]),
-    vm: new Map(layout.owned('vm', from).map((vm, k) => [vm, toVms[k]])),
-  };
+/**
+ * The renaming that moves unit `from`'s part onto unit `to`: the i-th host of one is the i-th of
+ * the other, and the k-th VM of a host the k-th of its counterpart. `to` may name placeholders.
+ */
+export function renaming(layout: Layout, from: Unit, to: Unit): Renaming {
+  const host = new Map<string, string>();
+  const vm = new Map<string, string>();
+  from.forEach((h, i) => {
+    host.set(h, to[i]);
+    const toVms = layout.owned('vm', to[i]);
+    layout.owned('vm', h).forEach((id, k) => vm.set(id, toVms[k] ?? `${to[i]}$vm${k}`));
+  });
+  return { host, vm };
 }
 
 /** A context (or an input) with the names of one host replaced by another's, as its registration says. */
@@ -117,14 +158,14 @@ function rename(how: NameField, value: unknown, names: Renaming): unknown {
 }
 
 /**
- * The same block on another host of identical configuration. Only meaningful when blocks name no
- * other host's VMs, which is why every host is its own table group under `keyScope: 'cluster'`
+ * The same block on another unit of identical configuration. Only meaningful when blocks name no
+ * other unit's VMs, which is why every unit is its own table group under `keyScope: 'cluster'`
  * (groups.ts).
  */
-export function relabel(layout: Layout, model: Model, block: Block, from: string, to: string): Block {
-  if (from === to) return block;
+export function relabel(layout: Layout, model: Model, block: Block, from: Unit, to: Unit): Block {
+  if (from === to || (from.length === 1 && from[0] === to[0])) return block;
   const names = renaming(layout, from, to);
-  const slots = ownedSlots(layout, from);
+  const slots = unitSlots(layout, from);
   return block.map((snapshot, i) => {
     const { kind } = slots[i];
     const machine = model[kind] as AnyStateMachine;

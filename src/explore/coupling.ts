@@ -13,6 +13,9 @@
  *    `keyScope: 'cluster'` the boot sends `CLUSTER_KEY` to every VM of the site): every host;
  * 2. one message reaches components of two hosts, or the message that decides a host's event
  *    reaches another host (a migration, a key pushed to another host): those hosts;
+ * 2'. a message of a host's own event (or of the site's start) reaches a host that the part being
+ *    explored does not have (the site's automatic effects only ever reach the part's own hosts,
+ *    so this is the event acting on another host): the event's host (the part's) and that one;
  * 3. the message that decides a service event reads a host (the services' next state would then
  *    depend on it), or any other message changes a shared service (an automatic effect, or a
  *    host's own event, would change what every host reads): every host.
@@ -68,10 +71,16 @@ export class CouplingRecorder implements FootprintRecorder {
   private changedService: string | null = null;
   private readonly eventOwners = new WeakMap<object, readonly string[]>();
 
+  private readonly part: ReadonlySet<string>;
+
+  /** `part`: the hosts of the part of the site being explored (all of them: the whole site). */
   constructor(
     private readonly layout: Layout,
+    part: readonly string[],
     private readonly found: (coupling: Coupling) => void,
-  ) {}
+  ) {
+    this.part = new Set(part);
+  }
 
   step(event: Payload): void {
     this.flush();
@@ -130,6 +139,12 @@ export class CouplingRecorder implements FootprintRecorder {
       };
     } else if (hosts.size > 1) {
       coupling = { hosts: [...hosts], reason: `${what} reaches ${[...hosts].join(' and ')}` };
+    } else if ((this.start || this.owners.length > 0) && [...hosts].some((h) => !this.part.has(h))) {
+      const mine = this.start ? [...this.part] : [...this.owners];
+      coupling = {
+        hosts: [...new Set([...mine, ...hosts])],
+        reason: `${what} reaches ${[...hosts].join(' and ')}, which ${this.start ? 'the start' : 'an event'} of ${mine.join(', ')} acts on`,
+      };
     }
     this.message_ = null;
     this.index = -1;

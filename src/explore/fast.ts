@@ -4,9 +4,10 @@
  * of a shortest trace. See packed.ts for the search, tables.ts for how successors are derived from
  * the statecharts. Traces replay through `step()` to the state they claim.
  *
- * It explores the product of every host of the topology it is given. Sites of many hosts are
- * checked on their parts (the services and one host, or a few coupled ones) by src/check/compose.ts,
- * which gives each part to this explorer as a topology of its own.
+ * It explores the product of every host of the topology it is given, each unit of hosts (each host,
+ * unless `units` says that some are coupled) as one block. Sites of many hosts are checked on their
+ * parts (the services and one host, or a few coupled ones) by src/check/compose.ts, which gives
+ * each part to this explorer as a topology of its own.
  */
 import { productionModel, type Model } from '../../models/index.ts';
 import type { KpmEvent } from '../../models/events.ts';
@@ -24,6 +25,12 @@ export type { SearchProgress } from './packed.ts';
 export interface ExploreOptions extends Bounds {
   /** The events the search may use (`alphabetFilter(name)` of src/catalogue/alphabets.ts); every instance by default. */
   alphabet?: Alphabet;
+  /**
+   * Hosts kept as one block each (every host alone by default). The tables hold units apart, which
+   * is exact only if nothing couples them: src/check/compose.ts finds out, and passes coupled hosts
+   * as one unit.
+   */
+  units?: readonly (readonly string[])[];
   /** Called every 65,536 expanded states. */
   onProgress?: (p: SearchProgress) => void;
 }
@@ -93,7 +100,7 @@ export function explore(
   options: ExploreOptions = {},
   model: Model = productionModel,
 ): Exploration {
-  const tables = tablesFor(topology, model);
+  const tables = tablesFor(topology, model, options.units);
   const search = new PackedSearch(tables, {
     alphabet: options.alphabet ?? everything,
     capacity: Math.min(options.maxStates ?? 0, 1 << 20) || undefined,

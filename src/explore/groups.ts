@@ -1,21 +1,28 @@
 /**
  * How the fast explorer splits a site:
- * - the event instances, into service events and each host's local events (`EventLayout`), by
- *   which host owns the components an event names;
- * - the hosts, into table groups: hosts of one configuration, whose blocks are isomorphic, share one
+ * - the hosts, into units explored as one block each (`Unit`): each host alone unless the caller
+ *   says that hosts are coupled (src/check/compose.ts derives it from the model);
+ * - the event instances, into service events and each unit's local events (`EventLayout`), by
+ *   which hosts own the components an event names;
+ * - the units, into table groups: units of one configuration, whose blocks are isomorphic, share one
  *   block numbering and one set of tables (`tableGroups`).
- * A packed state holds the services, then one block per host in topology order (packed.ts).
+ * A packed state holds the services, then one block per unit in topology order (packed.ts).
  */
 import { targetsOf, type KpmEvent } from '../../models/events.ts';
 import type { Topology } from '../../models/topology.ts';
 import { layoutOf, type Layout } from '../world/layout.ts';
 import { eventInstances } from './instances.ts';
-import { ownedSlots, renamed, renaming } from './blocks.ts';
+import { renamed, renaming, unitSlots, type Unit } from './blocks.ts';
+
+/** Each host its own unit: what a site of independent hosts is explored as. */
+export function hostUnits(topology: Topology): Unit[] {
+  return topology.hosts.map((h) => [h.id]);
+}
 
 export interface EventLayout {
   /** The events that name no host's component (vCenter, key servers), in alphabet order. */
   services: KpmEvent[];
-  /** Per host (topology order): the events that name its components (its own, its VMs'), in alphabet order. */
+  /** Per unit: the events that name its hosts' components (theirs, their VMs'), in alphabet order. */
   local: KpmEvent[][];
 }
 
@@ -33,67 +40,61 @@ export function ownersOf(layout: Layout, event: KpmEvent): string[] {
   return owners;
 }
 
-/**
- * The host an event belongs to, or null when it names only shared components. The tables keep
- * one host's events per host: an event naming components of two hosts is refused here, and the
- * compositional check puts such hosts in one unit (src/check/units.ts), whose tables are the
- * product's.
- */
-export function ownerOf(layout: Layout, event: KpmEvent): string | null {
-  const owners = ownersOf(layout, event);
-  if (owners.length > 1)
-    throw new Error(`an event that names components of two hosts: ${JSON.stringify(event)}`);
-  return owners[0] ?? null;
-}
-
 /** Every instance of the topology (not only an alphabet's), so that tables serve every alphabet. */
-export function eventLayout(topology: Topology): EventLayout {
+export function eventLayout(topology: Topology, units: readonly Unit[]): EventLayout {
   const layout = layoutOf(topology);
-  const all = eventInstances(topology);
-  const owner = all.map((e) => ownerOf(layout, e));
-  return {
-    services: all.filter((_, i) => owner[i] === null),
-    local: topology.hosts.map((h) => all.filter((_, i) => owner[i] === h.id)),
-  };
+  const unitOf = new Map<string, number>();
+  units.forEach((unit, u) => unit.forEach((h) => unitOf.set(h, u)));
+  const services: KpmEvent[] = [];
+  const local: KpmEvent[][] = units.map(() => []);
+  for (const event of eventInstances(topology)) {
+    const owners = new Set(ownersOf(layout, event).map((h) => unitOf.get(h) as number));
+    if (owners.size > 1) {
+      throw new Error(`${JSON.stringify(event)} names components of hosts explored apart: they are coupled`);
+    }
+    if (owners.size === 0) services.push(event);
+    else local[[...owners][0]].push(event);
+  }
+  return { services, local };
 }
 
 export interface TableGroups {
-  /** Per host (topology order): its table group. */
-  groupOfHost: number[];
-  /** Per group: the host whose names its blocks are interned under (its first host). */
+  /** Per unit: its table group. */
+  groupOfUnit: number[];
+  /** Per group: the unit whose names its blocks are interned under (its first unit). */
   representative: number[];
 }
 
 /**
- * Hosts whose components are configured alike (the machines' inputs equal once the host's own
- * names are set aside: the k-th VM of one for the k-th VM of the other) have isomorphic blocks.
- * Under `keyScope: 'cluster'` a block also holds other hosts' VM keys, which such a renaming does
- * not cover: every host is then its own group.
+ * Units whose components are configured alike (the machines' inputs equal once the units' own
+ * names are set aside: the i-th host of one for the i-th of the other, the k-th VM of a host for
+ * the k-th of its counterpart) have isomorphic blocks. Under `keyScope: 'cluster'` a block also
+ * holds other hosts' VM keys, which such a renaming does not cover: every unit is then its own group.
  */
-export function tableGroups(topology: Topology): TableGroups {
+export function tableGroups(topology: Topology, units: readonly Unit[]): TableGroups {
   const layout = layoutOf(topology);
-  const configuration = (h: number): string => {
-    const host = topology.hosts[h].id;
-    if (topology.options.keyScope !== 'host') return host;
-    const names = renaming(layout, host, '');
-    const placeholders = {
-      host: new Map([[host, '$host']]),
-      vm: new Map([...names.vm.keys()].map((vm, k) => [vm, `$vm${k}`])),
-    };
-    const inputs = ownedSlots(layout, host).map(({ kind, id }) => {
+  const configuration = (u: number): string => {
+    const unit = units[u];
+    if (topology.options.keyScope !== 'host') return unit.join(' ');
+    const placeholders = renaming(
+      layout,
+      unit,
+      unit.map((_, i) => `$host${i}`),
+    );
+    const inputs = unitSlots(layout, unit).map(({ kind, id }) => {
       return [kind, renamed(kind, layout.instance(kind, id)?.input, placeholders)];
     });
     return JSON.stringify(inputs);
   };
   const groupOf = new Map<string, number>();
   const representative: number[] = [];
-  const groupOfHost = topology.hosts.map((_, h) => {
-    const key = configuration(h);
+  const groupOfUnit = units.map((_, u) => {
+    const key = configuration(u);
     if (!groupOf.has(key)) {
       groupOf.set(key, representative.length);
-      representative.push(h);
+      representative.push(u);
     }
     return groupOf.get(key) as number;
   });
-  return { groupOfHost, representative };
+  return { groupOfUnit, representative };
 }

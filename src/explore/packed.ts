@@ -1,6 +1,6 @@
 /**
- * The fast explorer: breadth-first search over states of fields [services, block of each host in
- * topology order] (see groups.ts), with successors read from the tables (tables.ts) and the
+ * The fast explorer: breadth-first search over states of fields [services, block of each unit of
+ * hosts, in topology order] (see groups.ts), with successors read from the tables (tables.ts) and the
  * visited set, bit-packed, in a StateSet (state-set.ts). Traces are the BFS tree's paths: each
  * replays through `step()` to exactly the decoded state.
  *
@@ -30,7 +30,7 @@ const CLOSURE_BUDGET = 1 << 16;
 export interface Dispatch {
   /** In alphabet order; an event's index here is its number in `StateSet.via`. */
   events: KpmEvent[];
-  /** Topology index of a local event's host, or -1 for a service event. */
+  /** The unit (slot) of a local event's hosts, or -1 for a service event. */
   slot: Int32Array;
   /** Index among the layout's service events, or among the host's local events. */
   index: Int32Array;
@@ -82,7 +82,7 @@ export class PackedSearch {
    */
   expandedEnd = 0;
   expandedDepth = Infinity;
-  /** Table group of each host. */
+  /** Table group of each unit (a slot of the state: one host, or coupled hosts). */
   readonly groupOfSlot: Int32Array;
 
   constructor(
@@ -92,7 +92,7 @@ export class PackedSearch {
     if (UNKNOWN !== UNKNOWN_ || REFUSED !== REFUSED_) throw new Error('table markers out of step');
     this.dispatch = dispatchOf(tables, setup.alphabet);
     this.F = 1 + tables.initialBlocks.length;
-    this.groupOfSlot = Int32Array.from(tables.groups.groupOfHost);
+    this.groupOfSlot = Int32Array.from(tables.groups.groupOfUnit);
     this.set = new StateSet(this.fieldBits(setup.closureBudget ?? CLOSURE_BUDGET), setup.capacity);
     const initial = new Uint32Array(this.F);
     initial[0] = tables.initialServices;

@@ -23,9 +23,18 @@ import type { Topology } from '../../models/topology.ts';
 import { formatEvent } from '../events.ts';
 import { layoutOf, type Layout } from '../world/layout.ts';
 import { effectsOf, initialWorld, step, type World } from '../world/world.ts';
-import { compose, partsKey, readBlock, readServices, relabel, type Block, type Services } from './blocks.ts';
+import {
+  compose,
+  partsKey,
+  readBlock,
+  readServices,
+  relabel,
+  type Block,
+  type Services,
+  type Unit,
+} from './blocks.ts';
 import { CouplingError } from './coupling.ts';
-import { eventLayout, tableGroups, type EventLayout, type TableGroups } from './groups.ts';
+import { eventLayout, hostUnits, tableGroups, type EventLayout, type TableGroups } from './groups.ts';
 
 /** Table entry not computed yet. */
 export const UNKNOWN = -1;
@@ -34,10 +43,12 @@ export const REFUSED = -2;
 
 export class Tables {
   readonly layout: Layout;
+  /** The units of hosts whose blocks the tables keep (each host alone unless coupled). */
+  readonly units: readonly Unit[];
   readonly template: World;
   readonly events: EventLayout;
   readonly groups: TableGroups;
-  /** Local events per group (the same list, renamed, on every host of a group). */
+  /** Local events per group (the same list, renamed, on every unit of a group). */
   readonly localCount: number[];
   readonly services: Services[] = [];
   readonly blocks: Block[][];
@@ -50,7 +61,7 @@ export class Tables {
   /** Per group: [b * sCap + s'] → the block after the automatic effects under services s'. */
   readonly settle: Int32Array[];
   readonly initialServices: number;
-  /** Per host: its block in the initial state. */
+  /** Per unit: its block in the initial state. */
   readonly initialBlocks: number[];
   /** How many times the tables called `step()`. */
   steps = 0;
@@ -59,7 +70,7 @@ export class Tables {
   private readonly blockIds: Map<string, number>[];
   /** A service transition into each services state: settle(s', b) is computed by replaying it. */
   private svcPred: Int32Array;
-  /** Per host: its group's blocks renamed onto it, for decoding. */
+  /** Per unit: its group's blocks renamed onto it, for decoding. */
   private readonly placed: Block[][];
   /** Closures already computed, by group and events. */
   private readonly closed = new Set<string>();
@@ -69,17 +80,19 @@ export class Tables {
   constructor(
     topology: Topology,
     readonly model: Model,
+    units: readonly Unit[] = hostUnits(topology),
   ) {
     this.layout = layoutOf(topology);
-    this.events = eventLayout(topology);
-    this.groups = tableGroups(topology);
+    this.units = units;
+    this.events = eventLayout(topology, units);
+    this.groups = tableGroups(topology, units);
     this.template = initialWorld(topology, model);
-    const { representative, groupOfHost } = this.groups;
-    this.localCount = representative.map((h) => this.events.local[h].length);
+    const { representative, groupOfUnit } = this.groups;
+    this.localCount = representative.map((u) => this.events.local[u].length);
     this.blocks = representative.map(() => []);
     this.blockIds = representative.map(() => new Map());
     this.settledPairs = representative.map(() => new Set());
-    this.placed = topology.hosts.map(() => []);
+    this.placed = units.map(() => []);
     const keyServers = topology.providers.filter((p) => p.kind !== 'native').length;
     this.sCap = 2 ** (1 + keyServers); // exact for the production model: each service up or down
     this.svcNext = new Int32Array(this.sCap * this.events.services.length).fill(UNKNOWN);
@@ -87,18 +100,15 @@ export class Tables {
     this.local = representative.map(() => new Int32Array(0));
     this.settle = representative.map(() => new Int32Array(0));
     this.initialServices = this.internServices(readServices(this.layout, this.template));
-    this.initialBlocks = topology.hosts.map((_, h) => {
-      const rep = representative[groupOfHost[h]];
-      const own = readBlock(this.layout, this.template, this.hostId(h));
-      return this.internBlock(
-        groupOfHost[h],
-        relabel(this.layout, model, own, this.hostId(h), this.hostId(rep)),
-      );
+    this.initialBlocks = units.map((unit, u) => {
+      const rep = units[representative[groupOfUnit[u]]];
+      const own = readBlock(this.layout, this.template, unit);
+      return this.internBlock(groupOfUnit[u], relabel(this.layout, model, own, unit, rep));
     });
   }
 
-  private hostId(h: number): string {
-    return this.layout.topology.hosts[h].id;
+  private repOf(g: number): Unit {
+    return this.units[this.groups.representative[g]];
   }
 
   // --- interning ---------------------------------------------------------------------------
@@ -190,12 +200,13 @@ export class Tables {
     if (known !== UNKNOWN) return known;
     const rep = this.groups.representative[g];
     const world = this.placeAtRepresentative(g, s, b);
-    this.checkSettled(g, s, b, world, this.events.local[rep][l]);
-    const result = this.run(world, this.events.local[rep][l]);
+    const event = this.events.local[rep][l];
+    this.checkSettled(g, s, b, world, event);
+    const result = this.run(world, event);
     let next = REFUSED;
     if (result !== null) {
-      this.checkOnlyHostChanged(world, result, this.hostId(rep), this.events.local[rep][l]);
-      next = this.internBlock(g, readBlock(this.layout, result, this.hostId(rep)));
+      this.checkOnlyUnitChanged(world, result, this.units[rep], event);
+      next = this.internBlock(g, readBlock(this.layout, result, this.units[rep]));
     }
     this.local[g][(b * this.sCap + s) * L + l] = next;
     return next;
@@ -210,52 +221,53 @@ export class Tables {
     if (s === UNKNOWN) throw new Error(`no service transition into services state ${s2} is known`);
     const result = this.run(this.placeAtRepresentative(g, s, b), this.events.services[e]);
     if (result === null) throw new Error('a service event was refused in one world and applied in another');
-    const rep = this.groups.representative[g];
-    const next = this.internBlock(g, readBlock(this.layout, result, this.hostId(rep)));
+    const next = this.internBlock(g, readBlock(this.layout, result, this.repOf(g)));
     this.settle[g][b * this.sCap + s2] = next;
     return next;
   }
 
   /**
-   * A host's own event must leave the services and every other host as they were: the tables
+   * A unit's own event must leave the services and every other unit as they were: the tables
    * depend on it (and models/components.ts, by giving each component an owner, promises it).
    */
-  private checkOnlyHostChanged(before: World, after: World, host: string, event: KpmEvent): void {
+  private checkOnlyUnitChanged(before: World, after: World, unit: Unit, event: KpmEvent): void {
     const same = (a: readonly unknown[], b: readonly unknown[]) => a.every((x, i) => x === b[i]);
-    if (partsKey(readServices(this.layout, after)) !== partsKey(readServices(this.layout, before))) {
+    const servicesBefore = readServices(this.layout, before);
+    const servicesAfter = readServices(this.layout, after);
+    if (!same(servicesAfter, servicesBefore) && partsKey(servicesAfter) !== partsKey(servicesBefore)) {
       throw new CouplingError({
         hosts: 'every host',
-        reason: `${formatEvent(event)}, an event of ${host}, changed the shared services`,
+        reason: `${formatEvent(event)}, an event of ${unit.join(' + ')}, changed the shared services`,
       });
     }
-    const other = this.layout.topology.hosts
-      .map((h) => h.id)
-      .find((h) => h !== host && !same(readBlock(this.layout, after, h), readBlock(this.layout, before, h)));
+    const other = this.units.find(
+      (u) => u !== unit && !same(readBlock(this.layout, after, u), readBlock(this.layout, before, u)),
+    );
     if (other !== undefined) {
       throw new CouplingError({
-        hosts: [host, other],
-        reason: `${formatEvent(event)}, an event of ${host}, changed ${other}`,
+        hosts: [...unit, ...other],
+        reason: `${formatEvent(event)}, an event of ${unit.join(' + ')}, changed ${other.join(' + ')}`,
       });
     }
   }
 
   /**
-   * Another host's event is followed by the automatic effects on every host (models/site.ts,
+   * Another unit's event is followed by the automatic effects on every host (models/site.ts,
    * `settle`): on a reachable pair (s, b), which the effects of the event that led there have
-   * already settled, they must change nothing, or that other host's event would change this one.
-   * Checked once per pair, with the effects that follow `event` (an event of the group's host).
+   * already settled, they must change nothing, or that other unit's event would change this one.
+   * Checked once per pair, with the effects that follow `event` (an event of the group's unit).
    */
   private checkSettled(g: number, s: number, b: number, world: World, event: KpmEvent): void {
     const key = b * 0x400000 + s; // not sCap, which grows
     if (this.settledPairs[g].has(key)) return;
     this.steps++;
     const after = effectsOf(world, event);
-    const host = this.hostId(this.groups.representative[g]);
+    const unit = this.repOf(g);
     const changed =
       partsKey(readServices(this.layout, after)) !== partsKey(this.services[s])
         ? 'the shared services'
-        : partsKey(readBlock(this.layout, after, host)) !== partsKey(this.blocks[g][b])
-          ? host
+        : partsKey(readBlock(this.layout, after, unit)) !== partsKey(this.blocks[g][b])
+          ? unit.join(' + ')
           : null;
     if (changed !== null) {
       throw new CouplingError({
@@ -267,8 +279,7 @@ export class Tables {
   }
 
   private placeAtRepresentative(g: number, s: number, b: number): World {
-    const rep = this.hostId(this.groups.representative[g]);
-    return compose(this.layout, this.template, this.services[s], [[rep, this.blocks[g][b]]]);
+    return compose(this.layout, this.template, this.services[s], [[this.repOf(g), this.blocks[g][b]]]);
   }
 
   private run(world: World, event: KpmEvent): World | null {
@@ -294,8 +305,8 @@ export class Tables {
       seen.add(key);
       queue.push(s, b);
     };
-    this.initialBlocks.forEach((b, h) => {
-      if (this.groups.groupOfHost[h] === g) visit(this.initialServices, b);
+    this.initialBlocks.forEach((b, u) => {
+      if (this.groups.groupOfUnit[u] === g) visit(this.initialServices, b);
     });
     for (let i = 0; i < queue.length; i += 2) {
       if (seen.size > budget) return -1;
@@ -315,32 +326,34 @@ export class Tables {
 
   // --- decoding --------------------------------------------------------------------------------
 
-  /** Block b of host h's group, with the names of host h. */
-  blockOn(h: number, b: number): Block {
-    const cached = this.placed[h][b];
+  /** Block b of unit u's group, with the names of unit u. */
+  blockOn(u: number, b: number): Block {
+    const cached = this.placed[u][b];
     if (cached !== undefined) return cached;
-    const g = this.groups.groupOfHost[h];
-    const rep = this.groups.representative[g];
-    const block = relabel(this.layout, this.model, this.blocks[g][b], this.hostId(rep), this.hostId(h));
-    this.placed[h][b] = block;
+    const g = this.groups.groupOfUnit[u];
+    const block = relabel(this.layout, this.model, this.blocks[g][b], this.repOf(g), this.units[u]);
+    this.placed[u][b] = block;
     return block;
   }
 
-  /** The world with services `s` and block `blockOf(h)` on each host h (topology index). */
-  world(s: number, blockOf: (h: number) => number): World {
-    const hosts = this.layout.topology.hosts;
-    const placed = hosts.map((host, h) => [host.id, this.blockOn(h, blockOf(h))] as const);
+  /** The world with services `s` and block `blockOf(u)` on each unit u. */
+  world(s: number, blockOf: (u: number) => number): World {
+    const placed = this.units.map((unit, u) => [unit, this.blockOn(u, blockOf(u))] as const);
     return compose(this.layout, this.template, this.services[s], placed);
   }
 }
 
-const cache = new WeakMap<Topology, WeakMap<Model, Tables>>();
+const cache = new WeakMap<Topology, WeakMap<Model, Map<string, Tables>>>();
 
-/** One set of tables per topology and model, shared by every alphabet and exploration. */
-export function tablesFor(topology: Topology, model: Model): Tables {
+/** One set of tables per topology, model and units, shared by every alphabet and exploration. */
+export function tablesFor(topology: Topology, model: Model, units?: readonly Unit[]): Tables {
   let byModel = cache.get(topology);
   if (!byModel) cache.set(topology, (byModel = new WeakMap()));
-  let tables = byModel.get(model);
-  if (!tables) byModel.set(model, (tables = new Tables(topology, model)));
+  let byUnits = byModel.get(model);
+  if (!byUnits) byModel.set(model, (byUnits = new Map()));
+  const list = units ?? hostUnits(topology);
+  const key = JSON.stringify(list);
+  let tables = byUnits.get(key);
+  if (!tables) byUnits.set(key, (tables = new Tables(topology, model, list)));
   return tables;
 }
