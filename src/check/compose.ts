@@ -37,7 +37,8 @@ import { ownersOf } from '../explore/groups.ts';
 import { eventInstances } from '../explore/instances.ts';
 import { formatEvent } from '../events.ts';
 import { layoutOf } from '../world/layout.ts';
-import { recordFootprints } from '../world/world.ts';
+import { recordFootprints, routeOf } from '../world/world.ts';
+import type { Payload, Send } from '../../models/messages.ts';
 import type { ExploreProgress } from './graph.ts';
 import { checkProduct, resultOf, type ProductCheck } from './product.ts';
 import type { CouplingFound, Exploration, OperatorAnswer, PropertyResult } from './report.ts';
@@ -83,37 +84,176 @@ export function decompose(topology: Topology, options: ComposeOptions): Decompos
     return merged;
   };
   for (const c of staticCouplings(topology, plansOf(topology))) couple(c);
+  // The parts first, even for the full product: a part is where a step that acts on another host
+  // shows (the host is not there), so the units of coupled hosts come out of exploring the parts.
   const explored = new Map<string, ProductCheck>();
-  for (;;) {
+  let parts: Part[] | null = null;
+  while (parts === null && units.size > 1) {
     try {
-      if (options.full || units.size === 1) {
-        // The product of every host, each unit of coupled hosts one block of the tables.
-        const all = topology.hosts.map((h) => h.id);
-        const check = explore(topology, all, units, options);
-        return { method: 'full product', parts: [partOf(all, [all], check)], couplings };
-      }
-      const classes = new Map<string, string[][]>();
-      for (const unit of units.list()) {
-        const key = classKey(topology, unit);
-        const members = classes.get(key);
-        if (members) members.push(unit);
-        else classes.set(key, [unit]);
-      }
-      const parts = [...classes.values()].map((members) => {
-        const hosts = members[0];
-        const id = hosts.join(' ');
-        let check = explored.get(id);
-        if (!check) {
-          check = explore(topology, hosts, units, options);
-          explored.set(id, check);
-        }
-        return partOf(hosts, members, check);
-      });
-      return { method: 'compositional', parts, couplings };
+      parts = exploreParts(topology, units, options, explored);
     } catch (error) {
       if (!(error instanceof CouplingError) || !couple(error.coupling)) throw error;
     }
   }
+  // The site routes each event to the whole site as it does to its parts (below): else every host.
+  if (parts !== null) {
+    const routing = routingCoupling(topology, units, parts, options.model);
+    if (routing !== null && couple(routing)) parts = null;
+  }
+  if (parts !== null && !options.full) return { method: 'compositional', parts, couplings };
+  // The product of every host, each unit of coupled hosts one block of the tables.
+  const all = topology.hosts.map((h) => h.id);
+  for (;;) {
+    try {
+      const check = explore(topology, all, units, options);
+      return { method: 'full product', parts: [partOf(all, [all], check)], couplings };
+    } catch (error) {
+      if (!(error instanceof CouplingError) || !couple(error.coupling)) throw error;
+    }
+  }
+}
+
+/** One exploration per class of units, on its first unit (kept in `explored` across attempts). */
+function exploreParts(
+  topology: Topology,
+  units: Units,
+  options: ComposeOptions,
+  explored: Map<string, ProductCheck>,
+): Part[] {
+  const classes = new Map<string, string[][]>();
+  for (const unit of units.list()) {
+    const key = classKey(topology, unit);
+    const members = classes.get(key);
+    if (members) members.push(unit);
+    else classes.set(key, [unit]);
+  }
+  return [...classes.values()].map((members) => {
+    const hosts = members[0];
+    const id = hosts.join(' ');
+    let check = explored.get(id);
+    if (!check) {
+      check = explore(topology, hosts, units, options);
+      explored.set(id, check);
+    }
+    return partOf(hosts, members, check);
+  });
+}
+
+/**
+ * The parts see the site's routing (models/site.ts) as their own site machine gives it, for their
+ * hosts only. For the first event of each type (and the start), the messages the whole site sends
+ * are sorted by the unit whose hosts they name (or none: the site's own), and each unit's must be
+ * exactly what a part sends for it: the event's own unit, its own part's (the event routed there);
+ * any other unit, its class's part's when the event belongs to a host it does not have (renamed
+ * onto the unit). A site machine that sent one host's event on to another host, or whose automatic
+ * effects depended on the set of hosts, would differ here; so would a message naming two units.
+ */
+function routingCoupling(topology: Topology, units: Units, parts: Part[], model: Model): Coupling | null {
+  const layout = layoutOf(topology);
+  const unitOfHost = new Map<string, number>();
+  const unitList = units.list();
+  unitList.forEach((unit, u) => unit.forEach((h) => unitOfHost.set(h, u)));
+  const firstOfType = new Map<string, KpmEvent>();
+  for (const event of eventInstances(topology)) {
+    if (!firstOfType.has(event.type)) firstOfType.set(event.type, event);
+  }
+  const events: Payload[] = [{ type: 'START' }, ...firstOfType.values()];
+  const SITE = -1;
+  /** The unit a message names (SITE: none), or null when it names two. */
+  const unitOf = (message: unknown): number | null => {
+    const found = new Set<number>();
+    const visit = (value: unknown): void => {
+      if (typeof value === 'string') {
+        const owner = layout.instance('host', value)?.owner ?? layout.instance('vm', value)?.owner;
+        if (owner) found.add(unitOfHost.get(owner) as number);
+      } else if (Array.isArray(value)) value.forEach(visit);
+      else if (value !== null && typeof value === 'object') Object.values(value).forEach(visit);
+    };
+    visit(message);
+    return found.size === 0 ? SITE : found.size === 1 ? [...found][0] : null;
+  };
+  const differ = (event: Payload, why: string): Coupling => ({
+    hosts: 'every host',
+    reason: `the site routes ${event.type === 'START' ? 'the start of the site' : formatEvent(event as KpmEvent)} to the whole site otherwise than to its parts: ${why} (models/site.ts)`,
+  });
+  for (const event of events) {
+    const isStart = event.type === 'START';
+    const effects = (route: Send[]) => (isStart ? route : route.slice(1));
+    const owners = isStart ? [] : ownersOf(layout, event as KpmEvent);
+    const ownUnit = owners.length > 0 ? (unitOfHost.get(owners[0]) as number) : null;
+    // What the whole site sends, by unit.
+    const whole = new Map<number, string[]>();
+    for (const m of effects(routeOf(topology, event, model))) {
+      const u = unitOf(m);
+      if (u === null) return differ(event, `${JSON.stringify(m)} names hosts of two units`);
+      const list = whole.get(u);
+      if (list) list.push(JSON.stringify(m));
+      else whole.set(u, [JSON.stringify(m)]);
+    }
+    // What the parts send, by unit: the event's own unit's part with the event, the others' with
+    // the event moved to a host they do not have.
+    const expected = new Map<number, string[]>();
+    const add = (u: number, messages: unknown[]) => {
+      const list = expected.get(u) ?? [];
+      for (const m of messages) list.push(JSON.stringify(m));
+      expected.set(u, list);
+    };
+    if (ownUnit !== null) {
+      for (const m of effects(routeOf(restrict(topology, unitList[ownUnit]), event, model))) {
+        const u = unitOf(m);
+        if (u !== ownUnit && u !== SITE) return differ(event, `its own part sends ${JSON.stringify(m)}`);
+        add(u, [m]);
+      }
+    }
+    const elsewhere = isStart ? event : elsewhereOf(event as KpmEvent);
+    for (const part of parts) {
+      const rep = unitOfHost.get(part.hosts[0]) as number;
+      const route = effects(routeOf(part.topology, elsewhere, model));
+      const own = route.filter((m) => unitOf(m) === rep);
+      for (const unit of part.members) {
+        const u = unitOfHost.get(unit[0]) as number;
+        if (u !== ownUnit) add(u, renamedMessages(topology, own, part.hosts, unit));
+      }
+      // The site's own messages (naming no host) come once: from the event's unit, or else here.
+      if (ownUnit === null && part === parts[0]) {
+        add(
+          SITE,
+          route.filter((m) => unitOf(m) === SITE),
+        );
+      }
+    }
+    for (const key of new Set([...whole.keys(), ...expected.keys()])) {
+      const a = (whole.get(key) ?? []).sort();
+      const b = (expected.get(key) ?? []).sort();
+      if (a.length !== b.length || a.some((m, i) => m !== b[i])) {
+        const who = key === SITE ? 'the site itself' : unitList[key].join(' + ');
+        return differ(event, `for ${who}, ${a.length} messages against ${b.length} from the parts`);
+      }
+    }
+  }
+  return null;
+}
+
+/** The event with its hosts and VMs replaced by ids no part has: "another host's event". */
+function elsewhereOf(event: KpmEvent): KpmEvent {
+  if ('host' in event) return { ...event, host: '\u0000elsewhere' };
+  if ('vm' in event) return { ...event, vm: '\u0000elsewhere' };
+  return event;
+}
+
+/** Messages with every id of one unit's hosts and VMs replaced by its counterpart in another. */
+function renamedMessages(topology: Topology, messages: Send[], from: string[], to: string[]): unknown[] {
+  if (from.join() === to.join()) return messages;
+  const r = renaming(topology, from, to);
+  const rename = (value: unknown): unknown => {
+    if (typeof value === 'string') return r.hosts.get(value) ?? r.vms.get(value) ?? value;
+    if (Array.isArray(value)) return value.map(rename);
+    if (value !== null && typeof value === 'object') {
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rename(v)]));
+    }
+    return value;
+  };
+  return messages.map(rename);
 }
 
 function partOf(hosts: string[], members: string[][], check: ProductCheck): Part {

@@ -123,6 +123,16 @@ export function effectsOf(world: World, event: KpmEvent): World {
   return draft.world();
 }
 
+/**
+ * The messages the site sends for an event (its routing: the decisive message, then the automatic
+ * effects), as they would be delivered, without delivering them: only the site machine runs, so
+ * this costs the site's messages, not its hosts' steps.
+ */
+export function routeOf(topology: Topology, event: Payload, model: Model = productionModel): Send[] {
+  const site = layoutOf(topology).instances.site[0];
+  return next(model.site, start(model.site, site.input), event)[1];
+}
+
 /** A read-only view of a world, as the fact gatherers of models/facts.ts see it (for tests and tools). */
 export function viewOf(world: World): SiteView {
   return new Draft(world);
