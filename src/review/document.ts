@@ -20,8 +20,8 @@ export type Block =
   | { kind: 'details'; summary: Text; blocks: Block[] }
   /** A statechart: its SVG (HTML) and its Mermaid `stateDiagram-v2` source (both). */
   | { kind: 'statechart'; id: string; title: string; svg: string; mermaid: string }
-  /** A timeline: its Mermaid `sequenceDiagram` source; the HTML shows it beside the timeline table. */
-  | { kind: 'sequence'; id: string; title: string; mermaid: string };
+  /** A trace as a sequence diagram: its SVG (HTML) and its Mermaid `sequenceDiagram` source (both). */
+  | { kind: 'sequence'; id: string; title: string; svg: string; mermaid: string };
 
 export interface Section {
   id: string;

@@ -16,7 +16,7 @@ export function escapeHtml(text: string): string {
 
 export function renderHtml(doc: ReviewDocument): string {
   const toc = doc.sections
-    .map((s, i) => `<li><a href="#${escapeHtml(s.id)}">${i + 1}. ${escapeHtml(s.title)}</a></li>`)
+    .map((s) => `<li><a href="#${escapeHtml(s.id)}">${escapeHtml(s.title)}</a></li>`)
     .join('\n');
   return [
     '<!DOCTYPE html>',
@@ -85,9 +85,13 @@ function block(b: Block): string {
       ].join('\n');
     case 'sequence':
       return [
-        `<details class="source" id="${escapeHtml(b.id)}"><summary>${escapeHtml(b.title)}: Mermaid <code>sequenceDiagram</code> source</summary>`,
+        `<figure class="sequence" id="${escapeHtml(b.id)}">`,
+        `<figcaption>${escapeHtml(b.title)}</figcaption>`,
+        `<div class="diagram">${b.svg}</div>`,
+        '<details class="source"><summary>Mermaid <code>sequenceDiagram</code> source</summary>',
         `<pre><code>${escapeHtml(b.mermaid)}</code></pre>`,
         '</details>',
+        '</figure>',
       ].join('\n');
   }
 }
@@ -127,7 +131,7 @@ tbody tr:nth-child(even) { background: #fbfbfc; }
 details { margin: 8px 0; }
 summary { cursor: pointer; }
 details.source summary { color: var(--faint); }
-figure.statechart { margin: 16px 0 32px; }
+figure { margin: 16px 0 32px; }
 figcaption { font-weight: 600; margin-bottom: 6px; }
 .diagram { overflow-x: auto; border: 1px solid var(--line); border-radius: 4px; padding: 8px; background: white; }
 .diagram svg { display: block; max-width: none; height: auto; }

@@ -32,7 +32,7 @@ function block(b: Block): string {
       const caption = b.caption === undefined ? [] : [`**${escapeText(b.caption)}**`, ''];
       return [
         ...caption,
-        line(b.head.map(cell)),
+        line(b.head.map((h) => cell(escapeText(h)))),
         line(b.head.map(() => '---')),
         ...b.rows.map((row) => line(row.map((c) => cell(inline(c))))),
       ].join('\n');

@@ -7,6 +7,7 @@ import type { KpmEvent } from '../../models/events.ts';
 import type { Topology } from '../../models/topology.ts';
 import { formatEvent } from '../events.ts';
 import { formatChange, formatState } from '../report/diff.ts';
+import { sequenceSvg } from './diagrams/sequence-svg.ts';
 import { sequenceMermaid } from './diagrams/sequence.ts';
 import { code, codeBlock, details, paragraph, table, type Block, type Span, type Text } from './document.ts';
 import { explainTrace, type ExplainedStep, type ExplainedTrace, type Taken } from './explain.ts';
@@ -29,7 +30,13 @@ export function timelineBlocks(
     paragraph('Replay: ', code(options.command), ' (from this report’s folder).'),
     details('The steady initial state', [codeBlock(formatState(trace.initial).join('\n'))]),
     timelineTable(trace),
-    { kind: 'sequence', id: options.id, title: options.title, mermaid: sequenceMermaid(topology, trace) },
+    {
+      kind: 'sequence',
+      id: options.id,
+      title: options.title,
+      svg: sequenceSvg(topology, trace, `${options.id}-svg`),
+      mermaid: sequenceMermaid(topology, trace),
+    },
   ];
 }
 

@@ -54,7 +54,7 @@ class DotBuilder {
         : chart.machine;
     this.lines.push(
       `digraph ${q(chart.machine)} {`,
-      `graph [id=${q(prefix)}, rankdir=LR, compound=true, newrank=true, fontname=${q(FONT)}, fontsize=12, nodesep=0.25, ranksep=0.45, label=<<B>${esc(title)}</B>>, labelloc=t, labeljust=l];`,
+      `graph [id=${q(prefix)}, rankdir=${this.rankdir()}, compound=true, newrank=true, fontname=${q(FONT)}, fontsize=12, nodesep=0.25, ranksep=0.45, label=<<B>${esc(title)}</B>>, labelloc=t, labeljust=l];`,
       `node [shape=box, style="rounded", fontname=${q(FONT)}, fontsize=11, margin="0.08,0.04"];`,
       `edge [fontname=${q(FONT)}, fontsize=10, arrowsize=0.7];`,
     );
@@ -63,6 +63,11 @@ class DotBuilder {
     for (const t of chart.transitions) if (!this.isSelfLoop(t)) this.edge(t);
     this.lines.push('}');
     return `${this.lines.join('\n')}\n`;
+  }
+
+  /** Left to right, except for a machine with many transitions between its states, which is taller than wide. */
+  private rankdir(): string {
+    return this.chart.transitions.length > 10 ? 'TB' : 'LR';
   }
 
   private id(kind: string): string {

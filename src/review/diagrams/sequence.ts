@@ -44,7 +44,7 @@ export function lifelineOf(change: Change): string {
 }
 
 /** The lifeline an event is addressed to: what it names, or vCenter. */
-function targetOf(event: Parameters<typeof targetsOf>[0]): string {
+export function targetOf(event: Parameters<typeof targetsOf>[0]): string {
   const [first] = targetsOf(event);
   if (first === undefined) return 'vcenter';
   const [kind, id] = first;
