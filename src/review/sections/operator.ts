@@ -4,10 +4,15 @@
  * that can be left down, the settings that would protect it (key persistence on its host, a TPM 2.0
  * with persistence, a native provider), each checked by running the model again with the setting.
  */
-import { kdkEligible, persistenceInEffect, persistenceSupported } from '../../../models/definitions.ts';
+import {
+  hasTpm2,
+  kdkEligible,
+  persistenceInEffect,
+  persistenceSupported,
+} from '../../../models/definitions.ts';
 import { EVENT_TYPES, type EventType, type KpmEvent } from '../../../models/events.ts';
 import type { Topology, Vm } from '../../../models/topology.ts';
-import { FLOORS } from '../../../models/vocabulary.ts';
+import { atLeast, FLOORS } from '../../../models/vocabulary.ts';
 import { inAlphabet } from '../../catalogue/alphabets.ts';
 import type { OperatorAnswer } from '../../check/report.ts';
 import { checkRules } from '../../topology/rules.ts';
@@ -106,12 +111,19 @@ function candidates(ctx: ReviewContext, vm: Vm, kind: string): Candidate[] {
     };
   };
   if (kind === 'unencrypted') return [];
+  const below = !atLeast(host.release, FLOORS.keyPersistence);
   if (!host.keyPersistence) {
     const setting = `key persistence on ${host.id}`;
     if (!persistenceSupported(host)) {
+      const missing = [
+        ...(below ? [`release ${FLOORS.keyPersistence} or later (${host.id} runs ${host.release})`] : []),
+        ...(hasTpm2(host)
+          ? []
+          : [`a TPM 2.0 (${host.id} has ${host.tpm === 'none' ? 'none' : `a TPM ${host.tpm}`})`]),
+      ];
       out.push({
         setting,
-        impossible: `key persistence needs ${FLOORS.keyPersistence} or later and a TPM 2.0; ${host.id} runs ${host.release} with tpm ${host.tpm} (DOC-01)`,
+        impossible: `key persistence needs ${missing.join(' and ')} (DOC-01)`,
         outcome: null,
       });
     } else {
@@ -123,22 +135,23 @@ function candidates(ctx: ReviewContext, vm: Vm, kind: string): Candidate[] {
       );
     }
   }
-  if (host.tpm !== '2.0') {
-    const setting = `a TPM 2.0 and key persistence on ${host.id}`;
-    const t = variant(`tpm-persistence-${host.id}`, (x) =>
-      hostOf(x, host.id, (h) => {
-        h.tpm = '2.0';
-        h.keyPersistence = persistenceSupported({ release: h.release, tpm: '2.0' });
-      }),
-    );
+  // What persistence lacks on the host: a TPM 2.0, a release, or both; each checked with persistence on.
+  if (!persistenceSupported(host)) {
+    const tpm = hasTpm2(host) ? '' : 'a TPM 2.0';
+    const upgrade = below ? `an upgrade of ${host.id} to ${FLOORS.keyPersistence}` : '';
+    const setting = `${[upgrade, tpm].filter(Boolean).join(' and ')}, with key persistence on ${host.id}`;
     out.push(
-      persistenceSupported({ release: host.release, tpm: '2.0' })
-        ? run(setting, t)
-        : {
-            setting,
-            impossible: `key persistence needs ${FLOORS.keyPersistence} or later; ${host.id} runs ${host.release} (DOC-01)`,
-            outcome: null,
-          },
+      run(
+        setting,
+        variant(`${below ? `upgrade-${FLOORS.keyPersistence}-` : ''}tpm-persistence-${host.id}`, (t) => {
+          if (below && !atLeast(t.release, FLOORS.keyPersistence)) t.release = FLOORS.keyPersistence;
+          hostOf(t, host.id, (h) => {
+            if (below) h.release = FLOORS.keyPersistence;
+            h.tpm = '2.0';
+            h.keyPersistence = true;
+          });
+        }),
+      ),
     );
   }
   if (kind !== 'native') {
