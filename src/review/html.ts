@@ -25,7 +25,7 @@ export function renderHtml(doc: ReviewDocument): string {
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     // Nothing may load from anywhere: no script, no style, no image, no font outside this file.
-    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
+    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">`,
     `<title>${escapeHtml(doc.title)}</title>`,
     `<style>${CSS}</style>`,
     '</head>',

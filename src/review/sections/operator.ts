@@ -233,6 +233,7 @@ export function operatorSection(ctx: ReviewContext, pages: readonly VmPage[]): S
       ]),
     ),
   ];
+  if (pages.length === 0) blocks.push(paragraph('The site has no VM.'));
   for (const p of pages) {
     blocks.push(heading(3, `VM ${p.vm.id}`, `operator-${p.vm.id}`));
     const trace = p.answer?.trace ?? null;
