@@ -126,6 +126,7 @@ pre code { background: none; padding: 0; white-space: pre; }
 table { border-collapse: collapse; font-size: 14px; }
 caption { text-align: left; font-weight: 600; padding: 4px 0; }
 th, td { border: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }
+td:first-child { white-space: nowrap; }
 thead th { background: var(--bg); position: sticky; top: 0; }
 tbody tr:nth-child(even) { background: #fbfbfc; }
 details { margin: 8px 0; }
