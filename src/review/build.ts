@@ -21,8 +21,8 @@ import { readGoldenScenarios } from './golden.ts';
 import { renderHtml } from './html.ts';
 import { renderMarkdown } from './markdown.ts';
 import { ReplayFiles } from './replays.ts';
-import { startChecks } from './parallel/checks.ts';
-import { choicesData, choicesSection, flipVariants } from './sections/choices.ts';
+import { startChecks, type CheckPool } from './parallel/checks.ts';
+import { choicesData, choicesSection, flipVariants, type FlipVariant } from './sections/choices.ts';
 import { coverageData, coverageSection } from './sections/coverage.ts';
 import { matrixData, matrixSection } from './sections/matrix.ts';
 import { operatorData, operatorSection } from './sections/operator.ts';
@@ -64,6 +64,22 @@ export async function buildReview(topology: Topology, options: ReviewOptions): P
     variants.flatMap((v) => (v.topology === null ? [] : [{ topology: v.topology, seed }])),
     model,
   );
+  try {
+    return await review(topology, options, model, seed, variants, flips);
+  } catch (error) {
+    await flips.cancel();
+    throw error;
+  }
+}
+
+async function review(
+  topology: Topology,
+  options: ReviewOptions,
+  model: Model,
+  seed: number,
+  variants: FlipVariant[],
+  flips: CheckPool,
+): Promise<Review> {
   // A copy of the topology: the explorer keeps its transition tables per topology object, and the
   // recorder must see them being made, whatever ran on this topology before.
   const recorder = new CoverageRecorder(model);

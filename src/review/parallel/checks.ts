@@ -31,6 +31,8 @@ export interface CheckJobs {
 export interface CheckPool {
   /** Runs the jobs no worker has claimed on this thread, then waits for the workers'; reports in job order. */
   finish(): Promise<CheckReport[]>;
+  /** Stops the workers (the report failed): nothing is left running. */
+  cancel(): Promise<void>;
 }
 
 /** Threads besides the main one: one per spare core, at most one per job; `KPM_WORKERS` overrides. */
@@ -46,8 +48,10 @@ export function startChecks(jobs: CheckJob[], model: Model = productionModel): C
   const reports: (CheckReport | undefined)[] = jobs.map(() => undefined);
   const threads = model === productionModel ? workerCount(jobs.length) : 0;
   const finished: Promise<void>[] = [];
+  const workers: Worker[] = [];
   for (let w = 0; w < threads; w++) {
     const worker = new Worker(new URL('./worker.mjs', import.meta.url), { workerData: { jobs, counter } });
+    workers.push(worker);
     // A worker that fails leaves its jobs without a report; the main thread runs them at the end.
     finished.push(
       new Promise<void>((resolve) => {
@@ -67,6 +71,10 @@ export function startChecks(jobs: CheckJob[], model: Model = productionModel): C
       }
       await Promise.all(finished);
       return reports.map((r, i) => r ?? runCheck(jobs[i].topology, { seed: jobs[i].seed, model }));
+    },
+    async cancel() {
+      Atomics.store(next, 0, jobs.length);
+      await Promise.all(workers.map((w) => w.terminate()));
     },
   };
 }
