@@ -197,11 +197,17 @@ const ARGS = [
   '--disable-sync',
 ];
 
+let warned = false;
+
 /** Skips the test without a browser, saying how to get one; with CI=true that is a failure instead. */
 function needBrowser(context: TestContext): void {
   if (hasBrowser) return;
   if (process.env.CI === 'true') throw new Error(`CI=true and no Chromium at ${CHROMIUM}: ${INSTALL}`);
-  context.skip(`no Chromium at ${CHROMIUM}: ${INSTALL}`);
+  const why = `no Chromium at ${CHROMIUM}: ${INSTALL}`;
+  // The default reporter does not show a skip's note: say it once where every reporter shows it.
+  if (!warned) console.warn(`kpm report's browser tests are skipped: ${why}.`);
+  warned = true;
+  context.skip(why);
 }
 
 interface Opened {
