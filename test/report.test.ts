@@ -10,7 +10,16 @@
  * missing browser fails them (.ci/run installs Debian's chromium first).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -168,15 +177,40 @@ describe('kpm report [topology] --out DIR', () => {
   test('a bad topology: the problems, exit code 2, and nothing in DIR', async () => {
     const bad = join(root, 'bad.yaml');
     const dir = join(root, 'never');
-    await import('node:fs').then((fs) =>
-      fs.writeFileSync(bad, 'name: broken\nrelease: "7.0U3"\nhosts:\n  - { id: esx-01, tpm: "3.0" }\n'),
-    );
+    writeFileSync(bad, 'name: broken\nrelease: "7.0U3"\nhosts:\n  - { id: esx-01, tpm: "3.0" }\n');
     const run = await kpm(['report', bad, '--out', dir]);
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(/bad\.yaml:4: hosts\[0\]\.tpm: expected one of "2\.0", "1\.2", "none"/);
     expect(run.stdout).toBe('');
     expect(existsSync(dir)).toBe(false);
     expect(readdirSync(root).filter((n) => n.includes('never'))).toEqual([]);
+  });
+
+  test('an --out that cannot be written is bad input too, told with the topology’s problems, before any work', async () => {
+    const bad = join(root, 'bad.yaml');
+    const aFile = join(root, 'a-file');
+    writeFileSync(aFile, 'not a folder\n');
+    const run = await kpm(['report', bad, '--out', aFile]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/bad\.yaml:4: hosts\[0\]\.tpm/);
+    expect(run.stderr).toMatch(/a-file: cannot write the --out folder: it is a file, not a folder/);
+    expect(readFileSync(aFile, 'utf8')).toBe('not a folder\n');
+  });
+
+  test('an --out folder that holds other files, or the current folder, is refused: it would be replaced', async () => {
+    const mine = join(root, 'mine');
+    mkdirSync(mine);
+    writeFileSync(join(mine, 'notes.txt'), 'keep me\n');
+    const other = await kpm(['report', '--out', mine]);
+    expect(other.status).toBe(2);
+    expect(other.stderr).toMatch(
+      /mine: cannot write the --out folder: it holds files that are not a kpm report/,
+    );
+    expect(readdirSync(mine)).toEqual(['notes.txt']);
+    const here = await kpm(['report', '--out', '.'], {}, mine);
+    expect(here.status).toBe(2);
+    expect(here.stderr).toMatch(/it is, or holds, the current folder/);
+    expect(readdirSync(mine)).toEqual(['notes.txt']);
   });
 });
 

@@ -298,6 +298,21 @@ describe('escaping', () => {
   });
 });
 
+describe('replay files', () => {
+  test('named after their content, one per topology, never two names that differ only by case', () => {
+    const files = new ReplayFiles();
+    const site = example('tpm-less');
+    const twin = { ...site, name: 'TPM-LESS' };
+    const a = files.command(site, [{ type: 'VCENTER_DOWN' }], 'AV-01 vm');
+    const b = files.command(twin, [{ type: 'VCENTER_UP' }], 'av-01 VM');
+    expect(a).toBe('npx kpm replay replay/tpm-less.yaml replay/AV-01-vm.events.json');
+    expect(b).toBe('npx kpm replay replay/TPM-LESS-2.yaml replay/av-01-VM-2.events.json');
+    expect(files.command(site, [{ type: 'VCENTER_DOWN' }], 'AV-01 vm')).toBe(a);
+    const names = files.all().map(([path]) => path.toLowerCase());
+    expect(new Set(names).size).toBe(names.length);
+  });
+});
+
 describe('writing DIR: all or nothing', () => {
   const root = mkdtempSync(join(tmpdir(), 'kpm-review-'));
   afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -14,6 +14,7 @@ export const REPLAY_DIR = 'replay';
 export class ReplayFiles {
   private readonly files = new Map<string, string>();
   private readonly topologies = new Map<string, string>();
+  private readonly lowercase = new Map<string, string>();
 
   /** The command that replays `events` on `topology`, from the report's folder; writes both files. */
   command(topology: Topology, events: readonly KpmEvent[], name: string): string {
@@ -37,17 +38,27 @@ export class ReplayFiles {
     return [...this.files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   }
 
+  /** The path, or a numbered variant of it when another text has it (whatever the case: some file systems ignore it). */
   private unique(path: string, text: string): string {
     let candidate = path;
-    for (let n = 2; this.files.has(candidate) && this.files.get(candidate) !== text; n++) {
+    for (let n = 2; ; n++) {
+      const taken = this.lowercase.get(candidate.toLowerCase());
+      if (taken !== undefined && this.files.get(taken) === text) return taken;
+      if (taken === undefined) break;
       candidate = path.replace(/(\.[a-z]+(?:\.[a-z]+)?)$/, `-${n}$1`);
     }
     this.files.set(candidate, text);
+    this.lowercase.set(candidate.toLowerCase(), candidate);
     return candidate;
   }
 }
 
-/** A file name from free text: `edge-site AV-02 app` → `edge-site-AV-02-app`. */
+/** A file name from free text, safe and bounded: `edge-site AV-02 app` → `edge-site-AV-02-app`. */
 export function slug(text: string): string {
-  return text.replace(/[^A-Za-z0-9._+-]+/g, '-').replace(/^-+|-+$/g, '') || 'site';
+  return (
+    text
+      .replace(/[^A-Za-z0-9._+-]+/g, '-')
+      .replace(/^[-.]+|[-.]+$/g, '')
+      .slice(0, 100) || 'site'
+  );
 }
