@@ -7,7 +7,8 @@
 import type { KpmEvent } from '../../models/events.ts';
 import type { Topology } from '../../models/topology.ts';
 // The files the property suites print for a failure: the same formats, one writer.
-import { eventsJson, topologyYaml } from '../../properties/report.ts';
+import { eventsJson } from '../events-file.ts';
+import { topologyYaml } from '../topology/write.ts';
 
 export const REPLAY_DIR = 'replay';
 
