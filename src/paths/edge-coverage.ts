@@ -25,10 +25,28 @@ import { layoutOf } from '../world/layout.ts';
 import { initialWorld, step, traceTransitions, type TransitionRecord } from '../world/world.ts';
 import type { PathGraph } from './graph.ts';
 
-/** What one step (or the reset) covers: statechart transition ids (inventory.ts) and rule IDs. */
+/**
+ * What one step (or the reset) covers: statechart transitions and rule IDs. A transition is named
+ * as inventory.ts names it, followed by the component it belongs to on this site where the site has
+ * several of its kind: `vm.locked VM_UNLOCK [keyUsable] -> off @ app` (`instanceTransition`).
+ */
 export interface Covered {
   transitions: readonly string[];
   rules: readonly string[];
+}
+
+/** The site's own statecharts, one of each: their transitions need no component name. */
+const SINGLETONS = new Set(['site', 'vcenter']);
+
+/** `vm.locked VM_UNLOCK [keyUsable] -> off @ app`; a singleton's transition keeps its plain id. */
+export function instanceTransition(machine: string, instance: string, transition: string): string {
+  return SINGLETONS.has(machine) ? transition : `${transition} @ ${instance}`;
+}
+
+/** The inventory id of an instance transition. */
+export function machineTransition(id: string): string {
+  const at = id.lastIndexOf(' @ ');
+  return at < 0 ? id : id.slice(0, at);
 }
 
 export interface EdgeCoverage {
@@ -56,25 +74,38 @@ export function edgeCoverage(graph: PathGraph): EdgeCoverage {
     const owner = ownerOf(layout, e);
     return owner === null ? -1 : (hostIndex.get(owner) as number);
   });
+  const hosts = graph.topology.hosts.length;
+  // The packed form of every state: services, then one block per host.
+  const packed = new Int32Array(graph.states * (1 + hosts));
+  for (let s = 0; s < graph.states; s++) {
+    const p = graph.exploration.packed(s);
+    packed[s * (1 + hosts)] = p.services;
+    p.blocks.forEach((b, h) => (packed[s * (1 + hosts) + 1 + h] = b));
+  }
   const parts = new Map<string, Covered>();
   const combined = new Map<string, Covered>();
   const edge: Covered[] = new Array(graph.edges);
   let traced = 0;
   for (let i = 0; i < graph.edges; i++) {
-    const from = graph.edgeFrom[i];
+    const from = graph.edgeFrom[i] * (1 + hosts);
     const e = graph.edgeEvent[i];
     const h = eventHost[e];
-    const before = graph.exploration.packed(from);
-    const after = graph.exploration.packed(graph.edgeTo[i]);
-    const keys = partKeys(e, h, before, after.services);
-    if (keys.some((k) => k !== null && !parts.has(k))) {
+    const keys = partKeys(
+      e,
+      h,
+      packed.subarray(from, from + 1 + hosts),
+      packed[graph.edgeTo[i] * (1 + hosts)],
+    );
+    let missing = false;
+    for (const k of keys) if (k !== null && !parts.has(k)) missing = true;
+    if (missing) {
       traced++;
-      const byHost = traceStep(graph, from, e);
+      const byHost = traceStep(graph, graph.edgeFrom[i], e);
       keys.forEach((k, host) => {
         if (k !== null && !parts.has(k)) parts.set(k, freeze(byHost.get(host === 0 ? MAIN : host - 1)));
       });
     }
-    const combo = keys.filter((k) => k !== null).join('\n');
+    const combo = keys.join('|');
     let covered = combined.get(combo);
     if (!covered) {
       const acc = empty();
@@ -86,15 +117,15 @@ export function edgeCoverage(graph: PathGraph): EdgeCoverage {
   return { reset, edge, traced };
 }
 
-/** The key of the event's own part, then one per host for its automatic effects (null: in the event's part). */
-function partKeys(
-  e: number,
-  h: number,
-  before: { services: number; blocks: number[] },
-  servicesAfter: number,
-): (string | null)[] {
-  const own = h < 0 ? `svc ${e} ${before.services}` : `local ${e} ${before.services} ${before.blocks[h]}`;
-  return [own, ...before.blocks.map((b, i) => (i === h ? null : `settle ${i} ${servicesAfter} ${b}`))];
+/**
+ * The key of the event's own part, then one per host for its automatic effects (null: in the
+ * event's part). `state` is the packed source state: services, then each host's block.
+ */
+function partKeys(e: number, h: number, state: Int32Array, servicesAfter: number): (string | null)[] {
+  const keys: (string | null)[] = [h < 0 ? `s${e}.${state[0]}` : `l${e}.${state[0]}.${state[1 + h]}`];
+  for (let i = 0; i < state.length - 1; i++)
+    keys.push(i === h ? null : `a${i}.${servicesAfter}.${state[1 + i]}`);
+  return keys;
 }
 
 /** The event's own part. */
@@ -157,12 +188,30 @@ function concerns({ machine, before, event }: TransitionRecord): string | null {
 }
 
 function note(acc: Accumulator, record: TransitionRecord): void {
+  const instance = instanceOf(record);
   for (const definition of record.taken) {
     const info = described(definition);
-    acc.transitions.add(info.id);
+    acc.transitions.add(instanceTransition(record.machine.id, instance, info.id));
     for (const rule of info.rules) acc.rules.add(rule);
   }
   for (const rule of enteredRules(record)) acc.rules.add(rule);
+}
+
+/** The component a record is a transition of: its id, or its host for the per-host parts of a host. */
+export function instanceOf({ machine, before }: TransitionRecord): string {
+  const context = (before.context ?? {}) as Record<string, unknown>;
+  switch (machine.id) {
+    case 'provider':
+    case 'host':
+    case 'vm':
+      return String(context.id);
+    case 'boot':
+    case 'persistence':
+    case 'diskGroup':
+      return String(context.host);
+    default:
+      return machine.id;
+  }
 }
 
 const descriptions = new WeakMap<AnyTransitionDefinition, { id: string; rules: string[] }>();

@@ -158,26 +158,39 @@ async function runPath(
  */
 export function stateDiff(expected: ObservedState, observed: unknown): FieldDiff[] {
   const diffs: FieldDiff[] = [];
-  const compare = (want: unknown, got: unknown, field: string) => {
-    if (isRecord(want)) {
-      if (!isRecord(got)) {
-        diffs.push({ field, expected: want, observed: got });
-        return;
-      }
-      for (const key of Object.keys(want)) compare(want[key], got[key], `${field}.${key}`);
-      for (const key of Object.keys(got)) {
-        // Extra fields of a host or VM are the adapter's own; an extra host, VM or provider is not.
-        if (!(key in want) && /^(providers|hosts|vms)$/.test(field))
-          diffs.push({ field: `${field}.${key}`, expected: undefined, observed: got[key] });
-      }
+  const root = observedRoot(observed);
+  for (const key of Object.keys(expected) as (keyof ObservedState)[])
+    compare(expected[key], root[key], key, diffs);
+  return diffs;
+}
+
+function compare(want: unknown, got: unknown, field: string, diffs: FieldDiff[]): void {
+  if (isRecord(want)) {
+    if (!isRecord(got)) {
+      diffs.push({ field, expected: want, observed: got });
       return;
     }
-    const norm = (v: unknown) => (Array.isArray(v) ? JSON.stringify([...v].sort()) : JSON.stringify(v));
-    if (norm(want) !== norm(got)) diffs.push({ field, expected: want, observed: got });
-  };
-  const root = observedRoot(observed);
-  for (const key of Object.keys(expected) as (keyof ObservedState)[]) compare(expected[key], root[key], key);
-  return diffs;
+    for (const key of Object.keys(want)) compare(want[key], got[key], `${field}.${key}`, diffs);
+    // Extra fields of a host or VM are the adapter's own; an extra host, VM or provider is not.
+    if (field === 'providers' || field === 'hosts' || field === 'vms') {
+      for (const key of Object.keys(got)) {
+        if (!(key in want)) diffs.push({ field: `${field}.${key}`, expected: undefined, observed: got[key] });
+      }
+    }
+    return;
+  }
+  if (Array.isArray(want)) {
+    if (!Array.isArray(got) || !sameMembers(want, got)) diffs.push({ field, expected: want, observed: got });
+    return;
+  }
+  if (want !== got) diffs.push({ field, expected: want, observed: got });
+}
+
+/** Key lists compare as sets (the contract sorts them; an adapter that does not is not wrong). */
+function sameMembers(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  const sorted = (xs: readonly unknown[]) => JSON.stringify([...xs].sort());
+  return a.every((x, i) => x === b[i]) || sorted(a) === sorted(b);
 }
 
 function observedRoot(observed: unknown): Record<string, unknown> {

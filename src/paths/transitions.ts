@@ -8,12 +8,12 @@
 import type { AnyStateMachine } from 'xstate';
 import { COMPONENT_KINDS, COMPONENTS } from '../../models/components.ts';
 import type { ComponentKind } from '../../models/messages.ts';
-import type { Topology } from '../../models/topology.ts';
-import { persistenceSupported } from '../../models/definitions.ts';
+import type { Host, Topology } from '../../models/topology.ts';
+import { kdkEligible, persistenceSupported } from '../../models/definitions.ts';
 import { atLeast, FLOORS } from '../../models/vocabulary.ts';
 import { inventory, type TransitionInfo } from '../statecharts/inventory.ts';
 import { layoutOf } from '../world/layout.ts';
-import type { Covered, EdgeCoverage } from './edge-coverage.ts';
+import { instanceTransition, type Covered, type EdgeCoverage } from './edge-coverage.ts';
 import type { PathGraph } from './graph.ts';
 import { firstCovers, toTestPaths, type NotCoverable, type TargetSuite } from './suite.ts';
 import { greedyTour } from './tour.ts';
@@ -24,11 +24,33 @@ export interface TransitionsOptions {
   done?: ReadonlySet<string>;
 }
 
-/** Every declared transition of the model's machines, with its machine kind. */
-export function declaredTransitions(graph: PathGraph): { kind: ComponentKind; info: TransitionInfo }[] {
-  return COMPONENT_KINDS.flatMap((kind) =>
-    inventory(graph.model[kind] as AnyStateMachine).transitions.map((info) => ({ kind, info })),
-  );
+/** A declared transition of one component of the site (or of a kind the site has none of). */
+export interface Declared {
+  kind: ComponentKind;
+  info: TransitionInfo;
+  /** The component, or null when the site has none of this kind. */
+  instance: string | null;
+  /** `info.id @ instance` (instanceTransition), or `info.id`. */
+  id: string;
+}
+
+/** Every transition of every statechart of the site: each machine's, for each of its components. */
+export function declaredTransitions(graph: PathGraph): Declared[] {
+  const layout = layoutOf(graph.topology);
+  return COMPONENT_KINDS.flatMap((kind) => {
+    const machine = graph.model[kind] as AnyStateMachine;
+    const instances = layout.instances[kind].map((i) => i.id);
+    return inventory(machine).transitions.flatMap((info): Declared[] =>
+      instances.length === 0
+        ? [{ kind, info, instance: null, id: info.id }]
+        : instances.map((instance) => ({
+            kind,
+            info,
+            instance,
+            id: instanceTransition(machine.id, instance, info.id),
+          })),
+    );
+  });
 }
 
 export function transitionsSuite(
@@ -37,7 +59,7 @@ export function transitionsSuite(
   options: TransitionsOptions = {},
 ): TargetSuite {
   const declared = declaredTransitions(graph);
-  const ids = declared.map((d) => d.info.id);
+  const ids = declared.map((d) => d.id);
   const index = new Map(ids.map((id, i) => [id, i]));
   const coverable = new Set([...coverage.reset.transitions, ...coverage.edge.flatMap((c) => c.transitions)]);
   const byReset = new Set(coverage.reset.transitions);
@@ -75,9 +97,9 @@ export function transitionsSuite(
       ...(done.size > 0 ? { fromHistory: ids.filter((id) => done.has(id) && coverable.has(id)).length } : {}),
       ...(left.length > 0 ? { left } : {}),
       notCoverable: declared
-        .filter((d) => !coverable.has(d.info.id))
+        .filter((d) => !coverable.has(d.id))
         .map((d): NotCoverable => ({
-          id: d.info.id,
+          id: d.id,
           why: whyNotTaken(graph.topology, d, declared, coverable),
         })),
     },
@@ -116,17 +138,23 @@ function shortestPerTarget(
 /** Why the site never takes a declared transition: the option or the part of the site it needs. */
 function whyNotTaken(
   topology: Topology,
-  { kind, info }: { kind: ComponentKind; info: TransitionInfo },
-  declared: readonly { kind: ComponentKind; info: TransitionInfo }[],
+  declaredOne: Declared,
+  declared: readonly Declared[],
   coverable: ReadonlySet<string>,
+  seen: ReadonlySet<string> = new Set(),
 ): string {
-  if (layoutOf(topology).instances[kind].length === 0) return `the site has no ${COMPONENTS[kind].noun}`;
+  const { kind, info, instance } = declaredOne;
+  if (instance === null) return `the site has no ${COMPONENTS[kind].noun}`;
+  const sameComponent = (d: Declared) => d.kind === kind && d.instance === instance;
+  const own = componentReason(topology, kind, instance, info);
+  if (own !== null) return own;
   // A state that nothing enters on this site: say why its way in is never taken.
   const machineRoot = info.source.split('.')[0];
-  if (info.source !== machineRoot) {
-    const ways = declared.filter((d) => d.kind === kind && d.info.targets.includes(info.source));
-    if (ways.length > 0 && ways.every((d) => !coverable.has(d.info.id))) {
-      return `${info.source} is never entered here: ${whyNotTaken(topology, ways[0], declared, coverable)}`;
+  if (info.source !== machineRoot && !seen.has(info.source)) {
+    const ways = declared.filter((d) => sameComponent(d) && d.info.targets.includes(info.source));
+    if (ways.length > 0 && ways.every((d) => !coverable.has(d.id))) {
+      const why = whyNotTaken(topology, ways[0], declared, coverable, new Set([...seen, info.source]));
+      return `${info.source} is never entered here: ${why}`;
     }
   }
   if (info.event === 'RELEASE_KEK') {
@@ -140,16 +168,95 @@ function whyNotTaken(
   }
   // An alternative is taken only when the guards of the ones before it fail.
   const before = declared
-    .slice(
-      0,
-      declared.findIndex((d) => d.info === info),
-    )
-    .filter((d) => d.kind === kind && d.info.source === info.source && d.info.event === info.event);
+    .slice(0, declared.indexOf(declaredOne))
+    .filter((d) => sameComponent(d) && d.info.source === info.source && d.info.event === info.event);
   for (const guard of before.flatMap((d) => guardsOf(d.info.guard))) {
     const why = GUARD_FAILS[guard]?.(topology) ?? null;
     if (why !== null) return why;
   }
   return 'no reachable state of this site takes it';
+}
+
+/** What one component of the site is configured with that keeps it from a transition. */
+function componentReason(
+  topology: Topology,
+  kind: ComponentKind,
+  id: string,
+  info: TransitionInfo,
+): string | null {
+  if (kind === 'vm') {
+    const vm = topology.vms.find((v) => v.id === id);
+    const provider = topology.providers.find((p) => p.id === vm?.encryptedBy);
+    if (
+      vm &&
+      provider === undefined &&
+      (info.source.includes('locked') || info.targets.some((t) => t.includes('locked')))
+    ) {
+      return `${id} is not encrypted: it never locks`;
+    }
+    if (info.event === 'CLUSTER_KEY' && provider?.kind === 'native')
+      return `${id} is a native-provider VM (ASM-04)`;
+    if (info.source === 'vm.configured' && info.guard === 'wasRunning' && vm && !vm.running) {
+      return `${id} does not run in the initial state`;
+    }
+  }
+  if (kind === 'provider') {
+    const provider = topology.providers.find((p) => p.id === id);
+    const native = provider?.kind === 'native';
+    if (
+      native !== info.source.startsWith('provider.native') &&
+      info.source !== 'provider.configured' &&
+      info.source !== 'provider'
+    ) {
+      return `${id} is ${native ? 'a native provider: it has no key server' : `a ${provider?.kind} provider, not a native one`}`;
+    }
+    if (info.guard === 'trustedPathOpen' && provider?.kind !== 'trusted')
+      return `${id} is not a trusted provider`;
+    if (info.guard === 'standardPathOpen' && provider?.kind !== 'standard')
+      return `${id} is not a standard provider`;
+    if (info.event === 'RELEASE_KEK' && topology.vsan?.encryptedBy !== id)
+      return `${id} does not encrypt the vSAN`;
+    if (info.source === 'provider.configured' && info.guard === 'isNative' && !native)
+      return `${id} is not a native provider`;
+    if (info.source === 'provider.configured' && info.guard === null && native)
+      return `${id} is a native provider`;
+  }
+  const host = topology.hosts.find((h) => h.id === id);
+  if ((kind === 'persistence' || kind === 'host') && host) return hostReason(topology, host, kind, info);
+  return null;
+}
+
+/** What a host is (release, TPM) that keeps its host or persistence statechart from a transition. */
+function hostReason(
+  topology: Topology,
+  host: Host,
+  kind: ComponentKind,
+  info: TransitionInfo,
+): string | null {
+  const supported = persistenceSupported(host);
+  const noTpm2 = `${host.id} has no TPM 2.0`;
+  if ((info.guard === 'hasTpm2' || info.event === 'TPM_CLEARED') && host.tpm !== '2.0')
+    return `${noTpm2} (DOC-09)`;
+  if (kind === 'host' && info.event === 'CACHE_KEY' && !supported)
+    return `${host.id} never has keys stored (DOC-01)`;
+  if (kind === 'host' && info.event === 'RECEIVE_KDK') {
+    const any = topology.providers.some((p) => p.kind === 'native' && kdkEligible(host, p));
+    if (!any) return `no native provider of the site may give ${host.id} its KDK (DOC-06, DOC-08)`;
+  }
+  if (kind !== 'persistence') return null;
+  if (info.source === 'persistence.configured') {
+    if (info.guard === 'releaseBelowFloor')
+      return `${host.id} runs ${host.release}, not below ${FLOORS.keyPersistence}`;
+    if (info.guard === 'noTpm2')
+      return host.tpm === '2.0' ? `${host.id} has a TPM 2.0` : `${host.id} runs ${host.release}`;
+    return supported ? null : `${host.id} cannot have persistence in effect (DOC-01)`;
+  }
+  if (!supported && !info.source.startsWith('persistence.unsupported') && info.source !== 'persistence') {
+    return `${host.id} cannot have persistence in effect (DOC-01)`;
+  }
+  if (supported && info.source.startsWith('persistence.unsupported'))
+    return `${host.id} supports persistence`;
+  return null;
 }
 
 /** The named guards of a guard label (`a && !b` gives a, b). */

@@ -2,7 +2,8 @@
  * `--cover walk`: seeded random walks for soak runs. Each step draws an event of the site at random
  * (now and then one the model always refuses, so that refusals stay part of a soak run), from the
  * steady initial state on; the same seed gives the same walks. What they cover is reported as for
- * `--cover transitions`, against one shortest path per transition they take.
+ * `--cover transitions`. A soak run is worth the distinct steps it exercises, so its baseline is one
+ * shortest path to each distinct step it takes (a transition of the explored graph, or a refusal).
  */
 import { alwaysRefused } from '../explore/instances.ts';
 import type { EdgeCoverage } from './edge-coverage.ts';
@@ -56,15 +57,12 @@ export function walkSuite(graph: PathGraph, coverage: EdgeCoverage, options: Wal
   const news = firstCovers(walks, (s) => (s.edge >= 0 ? coverage.edge[s.edge].transitions : []), covered);
   const paths = toTestPaths(graph, walks, { events, covers: (w, k) => news[w][k] });
   const coverable = new Set([...coverage.reset.transitions, ...coverage.edge.flatMap((c) => c.transitions)]);
-  const declared = declaredTransitions(graph).map((d) => d.info.id);
+  const declared = declaredTransitions(graph).map((d) => d.id);
   const taken = declared.filter((id) => covered.has(id));
-  const shortest = new Map<string, number>();
-  for (let i = 0; i < graph.edges; i++) {
-    const length = graph.depth[graph.edgeFrom[i]] + 1;
-    for (const t of coverage.edge[i].transitions)
-      if ((shortest.get(t) ?? Infinity) > length) shortest.set(t, length);
-  }
-  const walked = news.flat(2);
+  // Distinct steps: (state, event) pairs, applied or refused; each reached by a shortest path.
+  const distinct = new Map<string, number>();
+  for (const s of walks.flat()) distinct.set(`${s.from} ${s.event}`, graph.depth[s.from] + 1);
+  const baseline = [...distinct.values()].reduce((n, d) => n + d, 0);
   return {
     cover: 'walk',
     paths,
@@ -79,13 +77,13 @@ export function walkSuite(graph: PathGraph, coverage: EdgeCoverage, options: Wal
     },
     steps: options.steps * options.walks,
     baseline: {
-      name: 'one shortest path per transition the walks take',
-      steps: walked.reduce((n, t) => n + (shortest.get(t) ?? 0), 0),
-      paths: walked.length,
+      name: 'one shortest path per distinct step the walks take',
+      steps: baseline,
+      paths: distinct.size,
     },
     seed: options.seed,
     notes: [
-      `${options.walks} random walk${options.walks === 1 ? '' : 's'} of ${options.steps} steps, seed ${options.seed}: each step an event of the site drawn at random (one in ${REFUSED_ONE_IN} an event the model always refuses)`,
+      `${options.walks} random walk${options.walks === 1 ? '' : 's'} of ${options.steps} steps, seed ${options.seed}: each step an event of the site drawn at random (one in ${REFUSED_ONE_IN} an event the model always refuses); ${distinct.size} distinct steps`,
     ],
   };
 }

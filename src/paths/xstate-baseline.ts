@@ -20,7 +20,7 @@ import { eventInstances } from '../explore/instances.ts';
 import { describe } from '../statecharts/inventory.ts';
 import { layoutOf } from '../world/layout.ts';
 import { next, start, traceTransitions } from '../world/transition.ts';
-import type { EdgeCoverage } from './edge-coverage.ts';
+import { instanceOf, instanceTransition, type EdgeCoverage } from './edge-coverage.ts';
 import { bfs, type PathGraph } from './graph.ts';
 import type { XstateFigure } from './suite.ts';
 
@@ -107,7 +107,8 @@ export function xstateMachinesFigure(graph: PathGraph, coverable: ReadonlySet<st
   let steps = 0;
   let paths = 0;
   const previous = traceTransitions((record) => {
-    for (const t of record.taken) taken.add(describe(t).id);
+    const instance = instanceOf(record);
+    for (const t of record.taken) taken.add(instanceTransition(record.machine.id, instance, describe(t).id));
   });
   try {
     for (const kind of COMPONENT_KINDS) {
