@@ -106,15 +106,22 @@ class ProcessAdapter implements Adapter {
       );
     });
     child.stdin?.on('error', () => {}); // a child that exits early: its exit is reported instead
-    createInterface({ input: child.stdout! }).on('line', (line) => this.receive(line));
+    // A child killed for a restart may still speak: only the current one is listened to.
+    const current = () => this.child === child;
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      if (current()) this.receive(line);
+    });
     createInterface({ input: child.stderr! }).on('line', (line) => {
-      if (line.trim() !== '') this.lastError = line.trim();
+      if (current() && line.trim() !== '') this.lastError = line.trim();
     });
     child.once('exit', (code, signal) => {
       running.delete(child);
+      if (!current()) return;
       this.exited = signal !== null ? `was killed by ${signal}` : `exited with code ${code}`;
       // Let the last lines arrive before saying the adapter is gone.
-      setImmediate(() => this.receive(null));
+      setImmediate(() => {
+        if (current()) this.receive(null);
+      });
     });
     await spawned;
     if (this.options.handshakeMs !== undefined) await this.handshake(this.options.handshakeMs);
@@ -213,10 +220,12 @@ class ProcessAdapter implements Adapter {
   }
 
   async restart(): Promise<void> {
-    if (this.child !== null) {
-      killGroup(this.child);
-      running.delete(this.child);
-      this.child = null;
+    const old = this.child;
+    this.child = null;
+    this.waiting = null;
+    if (old !== null) {
+      killGroup(old);
+      running.delete(old);
     }
     await this.start();
   }

@@ -245,6 +245,7 @@ function printRun(
   format: Format,
 ): void {
   const files = writeDivergences(report, flags.divergences);
+  if (report.broken) process.stderr.write(`kpm paths: the adapter broke the protocol: ${report.broken}\n`);
   if (format === 'json') {
     const run = {
       ...report,

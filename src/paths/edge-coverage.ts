@@ -278,10 +278,10 @@ function freeze(acc: Accumulator | undefined): Covered {
   return { transitions: [...acc.transitions].sort(), rules: [...acc.rules].sort() };
 }
 
-/** The same, by tracing every edge's step in full: slow, for tests of the cache above. */
-export function edgeCoverageTraced(graph: PathGraph): Covered[] {
+/** The same, by tracing each edge's step in full (every edge, or those given): slow, for tests of the cache above. */
+export function edgeCoverageTraced(graph: PathGraph, edges?: readonly number[]): Covered[] {
   const covered: Covered[] = [];
-  for (let i = 0; i < graph.edges; i++) {
+  for (const i of edges ?? Array.from({ length: graph.edges }, (_, k) => k)) {
     const acc = empty();
     const world = graph.exploration.world(graph.edgeFrom[i]);
     const previous = traceTransitions((r) => note(acc, r));

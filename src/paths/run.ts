@@ -12,7 +12,7 @@
  */
 import type { KpmEvent } from '../../models/events.ts';
 import type { Topology } from '../../models/topology.ts';
-import { AdapterBroken, AdapterTimeout, type Adapter } from '../adapter/protocol.ts';
+import { AdapterBroken, AdapterStartError, AdapterTimeout, type Adapter } from '../adapter/protocol.ts';
 import type { ObservedState } from '../world/observe.ts';
 import type { PathSuite, TestPath } from './suite.ts';
 
@@ -83,7 +83,13 @@ export async function runPaths(
     } catch (error) {
       if (error instanceof AdapterTimeout) {
         result = { id: path.id, verdict: 'inconclusive', steps: 0, reason: error.message };
-        await adapter.restart();
+        // Its state is unknown now: the next path gets a fresh adapter, or the run stops.
+        const restarted = await restart(adapter);
+        if (restarted !== null) {
+          results.push({ ...result, elapsedMs: Math.round(performance.now() - began) });
+          broken = `after a timeout, ${restarted}`;
+          break;
+        }
       } else if (error instanceof AdapterBroken) {
         broken = error.message;
         break;
@@ -108,6 +114,17 @@ export async function runPaths(
     ...(broken !== undefined ? { broken } : {}),
     elapsedMs: Math.round(performance.now() - started),
   };
+}
+
+/** Restarts the adapter; returns why it could not be, or null. */
+async function restart(adapter: Adapter): Promise<string | null> {
+  try {
+    await adapter.restart();
+    return null;
+  } catch (error) {
+    if (error instanceof AdapterStartError || error instanceof AdapterBroken) return error.message;
+    throw error;
+  }
 }
 
 async function runPath(
