@@ -8,7 +8,12 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import type { KpmEvent } from '../models/events.ts';
 import type { Topology } from '../models/topology.ts';
 import { alwaysRefused } from '../src/explore/instances.ts';
-import { edgeCoverage, edgeCoverageTraced, instanceOf, instanceTransition } from '../src/paths/edge-coverage.ts';
+import {
+  edgeCoverage,
+  edgeCoverageTraced,
+  instanceOf,
+  instanceTransition,
+} from '../src/paths/edge-coverage.ts';
 import { generatePaths, prepareSite, withinBudget, type PreparedSite } from '../src/paths/generate.ts';
 import { postmanTour } from '../src/paths/postman.ts';
 import type { PathSuite } from '../src/paths/suite.ts';
@@ -17,7 +22,8 @@ import { loadTopology } from '../src/topology/load.ts';
 import { replay } from '../src/world/observe.ts';
 import { traceTransitions } from '../src/world/world.ts';
 
-const example = (name: string) => loadTopology(fileURLToPath(new URL(`../examples/${name}.yaml`, import.meta.url)));
+const example = (name: string) =>
+  loadTopology(fileURLToPath(new URL(`../examples/${name}.yaml`, import.meta.url)));
 
 /** The statechart transitions (per component) that replaying `events` takes, reset included. */
 function takenBy(topology: Topology, events: readonly KpmEvent[]): Set<string> {
@@ -82,15 +88,25 @@ describe('the bundled edge site', () => {
     const s = suite('transitions');
     expectReplays(site.topology, s);
     const taken = takenBy(site.topology, []);
-    for (const path of s.paths) for (const t of takenBy(site.topology, path.steps.map((x) => x.event))) taken.add(t);
+    for (const path of s.paths)
+      for (const t of takenBy(
+        site.topology,
+        path.steps.map((x) => x.event),
+      ))
+        taken.add(t);
     const coverage = site.coverage();
-    const coverable = new Set([...coverage.reset.transitions, ...coverage.edge.flatMap((c) => c.transitions)]);
+    const coverable = new Set([
+      ...coverage.reset.transitions,
+      ...coverage.edge.flatMap((c) => c.transitions),
+    ]);
     expect([...coverable].filter((t) => !taken.has(t))).toEqual([]);
     expect(s.coverage).toMatchObject({ covered: coverable.size, coverable: coverable.size });
     // The orchestration's transitions are among them.
     expect([...coverable].some((t) => t.startsWith('site.ready HOST_REBOOT'))).toBe(true);
     expect([...coverable].some((t) => t.startsWith('boot.unlockingVms always'))).toBe(true);
-    expect(s.coverage.notCoverable.find((n) => n.id.startsWith('vm.locked KEY_CHECK'))?.why).toMatch(/autoUnlock/);
+    expect(s.coverage.notCoverable.find((n) => n.id.startsWith('vm.locked KEY_CHECK'))?.why).toMatch(
+      /autoUnlock/,
+    );
     expect(s.steps).toBeLessThan(s.baseline.steps);
     const [machines, perState] = s.comparisons ?? [];
     expect(machines.name).toMatch(/createTestModel/);

@@ -69,6 +69,25 @@ function killGroup(child: ChildProcess): void {
   }
 }
 
+/** Resolves when the child has exited (and been reaped), or after `ms`. */
+function exitOf(child: ChildProcess, ms: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+/** Kills the child's whole group and waits until it is gone. */
+async function end(child: ChildProcess): Promise<void> {
+  killGroup(child);
+  await exitOf(child, 1000);
+  running.delete(child);
+}
+
 class ProcessAdapter implements Adapter {
   private child: ChildProcess | null = null;
   private lines: string[] = [];
@@ -207,26 +226,16 @@ class ProcessAdapter implements Adapter {
     if (this.exited === null) {
       child.stdin?.write(`${JSON.stringify({ op: 'close' })}\n`);
       child.stdin?.end();
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, Math.min(this.options.timeoutMs, 2000));
-        child.once('exit', () => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
+      await exitOf(child, Math.min(this.options.timeoutMs, 2000));
     }
-    killGroup(child);
-    running.delete(child);
+    await end(child);
   }
 
   async restart(): Promise<void> {
     const old = this.child;
     this.child = null;
     this.waiting = null;
-    if (old !== null) {
-      killGroup(old);
-      running.delete(old);
-    }
+    if (old !== null) await end(old);
     await this.start();
   }
 }

@@ -57,7 +57,7 @@ afterAll(async () => {
 });
 
 describe(${JSON.stringify(`kpm paths ${topology.name} --cover ${suite.cover}`)}, () => {
-  test.for(paths)('$id', async (path, { skip }) => {
+  test.for(paths.map((path) => [path.id, path] as const))('%s', async ([, path], { skip }) => {
     expect(await adapter.reset(topology)).toEqual({ ok: true });
     expect(contract((await adapter.observe()).state), 'after the reset').toEqual(contract(initial));
     for (const [k, step] of path.steps.entries()) {
