@@ -43,41 +43,7 @@ export interface RefusalCase {
 
 export function refusalsSuite(graph: PathGraph, options: RefusalsOptions = {}): TargetSuite {
   const done = options.done ?? new Set<string>();
-  const events = [...graph.events, ...alwaysRefused(graph.topology)];
-  const cases: RefusalCase[] = [];
-  const caseIds = new Map<string, number>();
-  const caseOf = (event: number, node: string, always: boolean) => {
-    const id = `${formatEvent(events[event])} refused (${node})`;
-    let c = caseIds.get(id);
-    if (c === undefined) {
-      caseIds.set(id, (c = cases.length));
-      cases.push({ id, event, always });
-    }
-    return c;
-  };
-  // Per state, its refused events and the refusal each one is (BFS order: first seen is nearest).
-  const perState: { event: number; targets: number[] }[][] = new Array(graph.states);
-  const nearest: number[] = [];
-  const initial = graph.exploration.world(0);
-  // The site machine keeps no state: where each event goes is the same in every world.
-  const deciders = events.map((event) => decider(initial, event));
-  const always = events.slice(graph.events.length).map((_, k) => {
-    const e = graph.events.length + k;
-    return { event: e, targets: [caseOf(e, refusingState(initial, deciders[e], events[e]), true)] };
-  });
-  for (const { targets } of always) nearest[targets[0]] = 1;
-  for (let s = 0; s < graph.states; s++) {
-    const refused: { event: number; targets: number[] }[] = [];
-    let world: World | null = null;
-    for (let e = 0; e < graph.events.length; e++) {
-      if (!graph.refuses(s, e)) continue;
-      world ??= graph.exploration.world(s);
-      const c = caseOf(e, refusingState(world, deciders[e], events[e]), false);
-      nearest[c] ??= graph.depth[s] + 1;
-      refused.push({ event: e, targets: [c] });
-    }
-    perState[s] = [...refused, ...always];
-  }
+  const { events, cases, perState, nearest } = refusalsOf(graph);
   const walks = greedyTour(
     graph,
     {
@@ -124,6 +90,62 @@ export function refusalsSuite(graph: PathGraph, options: RefusalsOptions = {}): 
       'greedy walks: a refused step leaves the state as it was, so the refusals of one state chain',
     ],
   };
+}
+
+/** The refusals of a site, with the states that refuse them: computed once per graph. */
+interface Refusals {
+  /** The graph's alphabet, then the always-refused events. */
+  events: KpmEvent[];
+  cases: RefusalCase[];
+  /** Per state: its refused events, each with the refusal it is. */
+  perState: { event: number; targets: number[] }[][];
+  /** Per refusal: the length of a shortest path that shows it. */
+  nearest: number[];
+}
+
+const known = new WeakMap<PathGraph, Refusals>();
+
+function refusalsOf(graph: PathGraph): Refusals {
+  const cached = known.get(graph);
+  if (cached) return cached;
+  const events = [...graph.events, ...alwaysRefused(graph.topology)];
+  const cases: RefusalCase[] = [];
+  const caseIds = new Map<string, number>();
+  const caseOf = (event: number, node: string, always: boolean) => {
+    const id = `${formatEvent(events[event])} refused (${node})`;
+    let c = caseIds.get(id);
+    if (c === undefined) {
+      caseIds.set(id, (c = cases.length));
+      cases.push({ id, event, always });
+    }
+    return c;
+  };
+  // Per state, its refused events and the refusal each one is (BFS order: first seen is nearest).
+  const perState: { event: number; targets: number[] }[][] = new Array(graph.states);
+  const nearest: number[] = [];
+  const initial = graph.exploration.world(0);
+  // The site machine keeps no state: where each event goes is the same in every world.
+  const deciders = events.map((event) => decider(initial, event));
+  const always = events.slice(graph.events.length).map((_, k) => {
+    const e = graph.events.length + k;
+    return { event: e, targets: [caseOf(e, refusingState(initial, deciders[e], events[e]), true)] };
+  });
+  for (const { targets } of always) nearest[targets[0]] = 1;
+  for (let s = 0; s < graph.states; s++) {
+    const refused: { event: number; targets: number[] }[] = [];
+    let world: World | null = null;
+    for (let e = 0; e < graph.events.length; e++) {
+      if (!graph.refuses(s, e)) continue;
+      world ??= graph.exploration.world(s);
+      const c = caseOf(e, refusingState(world, deciders[e], events[e]), false);
+      nearest[c] ??= graph.depth[s] + 1;
+      refused.push({ event: e, targets: [c] });
+    }
+    perState[s] = [...refused, ...always];
+  }
+  const refusals = { events, cases, perState, nearest };
+  known.set(graph, refusals);
+  return refusals;
 }
 
 /** The component that decides an event: the first message the site sends for it. */
