@@ -184,6 +184,11 @@ export function formatCatchTable(table: CatchTable, columns: readonly Column[] =
       `Caught by transitions, missed by state coverage (states): ${names((r) => r.caught.transitions !== null && r.caught.states === null)}`,
     );
   }
+  if (columns.includes('graph') && columns.includes('states')) {
+    out.push(
+      `Caught by graph, missed by state coverage (states): ${names((r) => r.caught.graph !== null && r.caught.states === null)}`,
+    );
+  }
   if (columns.includes('refusals')) {
     out.push(
       `Caught only by refusals: ${names((r) => r.caught.refusals !== null && columns.every((c) => c === 'refusals' || r.caught[c] === null))}`,
