@@ -16,13 +16,18 @@ import { loadTopology } from '../src/topology/load.ts';
 
 const root = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
 const edge = loadTopology(root('examples/edge-site.yaml'));
-const site = prepareSite(edge);
+const legacy = loadTopology(root('examples/legacy-7.0U1.yaml'));
+const site = prepareSite(legacy);
 const transitions = generatePaths(site, { cover: 'transitions', comparisons: false });
 const refusals = generatePaths(site, { cover: 'refusals' });
 
 describe('--format md', () => {
-  const plan = markdownPlan(transitions, edge, 'kpm paths edge-site.yaml --format md');
-  const refusalPlan = markdownPlan(refusals, edge, 'kpm paths edge-site.yaml --cover refusals --format md');
+  const plan = markdownPlan(transitions, legacy, 'kpm paths legacy-7.0U1.yaml --format md');
+  const refusalPlan = markdownPlan(
+    refusals,
+    legacy,
+    'kpm paths legacy-7.0U1.yaml --cover refusals --format md',
+  );
 
   test('every event reads as an action a person performs, never as an event name', () => {
     for (const event of [...eventInstances(edge), ...alwaysRefused(edge)]) {
@@ -40,7 +45,7 @@ describe('--format md', () => {
   });
 
   test('a plan: the steady state, then each path as numbered steps with what to check after each', () => {
-    expect(plan).toMatch(/^# Test plan: edge-site, transitions/);
+    expect(plan).toMatch(/^# Test plan: legacy-7.0U1, transitions/);
     expect(plan).toContain('## Before every path: the steady state');
     expect(plan).toContain('- VM `app` on esx-02: powered on.');
     const steps = plan.split('\n').filter((line) => /^\d+\. /.test(line));
@@ -48,7 +53,7 @@ describe('--format md', () => {
     // After each step: what changes (or that nothing does), then the key facts of the host concerned.
     const after = plan.split(/\n\d+\. /).slice(1);
     for (const block of after) expect(block).toMatch(/\n {3}- Expect(:| an error)/);
-    expect(plan).toContain('`esxcli system security keypersistence get` shows `Enabled: true`');
+    expect(plan).toContain('`esxcli system security keypersistence get` shows `Enabled: false`');
     expect(plan).toMatch(/its vSAN disk group is (mounted|unmounted)/);
     expect(plan).toMatch(/VM `app` is powered off and locked/);
   });
@@ -143,7 +148,7 @@ describe('--format itf', () => {
     '%s: every path is an ADR-015 trace, its actions the events, Quint-style MBT fields',
     (_, suite) => {
       for (const path of suite.paths) {
-        const trace = itfTrace(suite, path, 'examples/edge-site.yaml') as {
+        const trace = itfTrace(suite, path, 'examples/legacy-7.0U1.yaml') as {
           '#meta': { varTypes: Record<string, string> };
           vars: string[];
           states: Record<string, unknown>[];

@@ -8,7 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, test } from 'vitest';
 import { inProcessAdapter } from '../src/adapter/in-process.ts';
 import { startModuleAdapter } from '../src/adapter/module.ts';
@@ -194,7 +195,8 @@ describe('the command', () => {
 
   test('a failing path: exit 1, the step diff, the events file that reproduces it, a JUnit report', () => {
     const junit = join(dir, 'paths.xml');
-    const adapter = `npx --prefix ${root('.')} tsx ${root('reference/adapter-cli.ts')} --bug autostart-ignored`;
+    const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+    const adapter = `node --import ${tsx} ${root('reference/adapter-cli.ts')} --bug autostart-ignored`;
     const { status, stdout, stderr } = kpm(
       'paths',
       root('examples/tpm-less.yaml'),
