@@ -36,8 +36,7 @@ function script(name: string, rest: string): string {
   const file = join(dir, `${name}.cjs`);
   writeFileSync(
     file,
-    `process.stdout.write(JSON.stringify({ pid: process.pid }) === '' ? '' : '');
-require('fs').writeFileSync(${JSON.stringify(join(dir, `${name}.pid`))}, String(process.pid));
+    `require('fs').writeFileSync(${JSON.stringify(join(dir, `${name}.pid`))}, String(process.pid));
 require('readline').createInterface({ input: process.stdin }).on('line', (line) => {
   const request = JSON.parse(line);
   if (request.op === 'reset') return console.log(JSON.stringify({ ok: true }));

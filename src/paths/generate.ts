@@ -69,6 +69,9 @@ export function generatePaths(site: PreparedSite, options: GenerateOptions): Pat
     notes: made.notes,
     elapsedMs: 0,
   };
+  if (options.done !== undefined && options.done.size > 0 && suite.paths.length === 0) {
+    suite.notes.push('--history: earlier runs covered everything this target can cover; nothing is left');
+  }
   const cut = options.maxSteps === undefined ? suite : withinBudget(suite, options.maxSteps);
   cut.elapsedMs = Math.round(performance.now() - started);
   return cut;
