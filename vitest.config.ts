@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 // CI asks for a JSON report (KPM_VITEST_JSON) so that .ci/run can print its closing line.
@@ -7,6 +8,9 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'properties/**/*.test.ts'],
     setupFiles: ['./vitest.setup.ts'],
+    // Vitest leaves one core free by default, which on a 2-core machine runs the files one after
+    // another; the suites are CPU-bound and start after tsc and prettier, so use both cores.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     testTimeout: 120_000,
     reporters: json ? ['default', ['json', { outputFile: json }]] : ['default'],
   },

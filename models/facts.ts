@@ -55,15 +55,24 @@ function host(view: SiteView, id: string): AnyMachineSnapshot & { context: HostC
   return view.get('host', id) as AnyMachineSnapshot & { context: HostContext };
 }
 
+// State values are read directly (`matches` parses its argument each time, on the hot path).
+function hostIn(h: AnyMachineSnapshot, region: 'link' | 'attestation', state: string): boolean {
+  return (h.value as Record<string, string>)[region] === state;
+}
+
+function vcenterUp(view: SiteView): boolean {
+  return view.get('vcenter', 'vcenter')?.value === 'up';
+}
+
 /** The key path of `hostId` towards the provider `providerId` (section 1). */
 function pathState(view: SiteView, hostId: string, providerId: string | null): PathState {
   const h = host(view, hostId);
   const provider = providerId === null ? undefined : view.get('provider', providerId);
   return {
-    link: h.matches({ link: 'up' }),
-    vcenter: view.get('vcenter', 'vcenter')?.matches('up') ?? false,
-    keyServer: provider?.matches({ keyServer: 'up' }) ?? false,
-    attestation: h.matches({ attestation: 'attested' }),
+    link: hostIn(h, 'link', 'up'),
+    vcenter: vcenterUp(view),
+    keyServer: (provider?.value as { keyServer?: string } | undefined)?.keyServer === 'up',
+    attestation: hostIn(h, 'attestation', 'attested'),
     kdk: providerId !== null && h.context.kdks.includes(providerId),
   };
 }
@@ -102,8 +111,8 @@ function kdkFacts(view: SiteView, provider: ProviderContext, hostId: string): Kd
   const h = host(view, hostId);
   return {
     holdsKdk: h.context.kdks.includes(provider.id),
-    vcenterUp: view.get('vcenter', 'vcenter')?.matches('up') ?? false,
-    linkUp: h.matches({ link: 'up' }),
+    vcenterUp: vcenterUp(view),
+    linkUp: hostIn(h, 'link', 'up'),
     release: h.context.release,
     tpm: h.context.tpm,
   };

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { traceFileName } from '../src/cli/check.ts';
 import { readManifest } from '../src/examples/manifest.ts';
 
 const KPM = fileURLToPath(new URL('../bin/kpm.js', import.meta.url));
@@ -247,7 +248,9 @@ describe('kpm check', () => {
         { type: 'KMS_DOWN', provider: 'kms' },
         { type: 'HOST_REBOOT', host: 'esx-02' },
       ]);
-      expect(JSON.parse(readFileSync(join(traces, 'edge-site-AV-02-app.json'), 'utf8'))).toEqual(av02.trace);
+      const av02File = traceFileName('edge-site', { id: 'AV-02', subject: 'app' });
+      expect(av02File).toMatch(/^edge-site-AV-02-app-[0-9a-f]{12}\.json$/);
+      expect(JSON.parse(readFileSync(join(traces, av02File), 'utf8'))).toEqual(av02.trace);
       expect(readFileSync(junit, 'utf8')).toContain(
         '<testcase classname="kpm.check.edge-site" name="AV-02 app">',
       );
@@ -263,7 +266,7 @@ describe('kpm check', () => {
       expect(stdout).toContain('AV-05 (app), witness');
       expect(stdout).toContain('  #1 VCENTER_DOWN');
       expect(stdout).toContain(
-        `replay: kpm replay ${file('edge.yaml')} ${join(file('traces2'), 'edge-site-AV-05-app.json')}`,
+        `replay: kpm replay ${file('edge.yaml')} ${join(file('traces2'), traceFileName('edge-site', { id: 'AV-05', subject: 'app' }))}`,
       );
       const verdicts = readManifest().find((e) => e.name === 'edge-site')?.check.verdicts.length;
       expect(stdout).toContain(`All ${verdicts} verdicts as expected.`);

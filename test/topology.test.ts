@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { formatProblem, InputError } from '../src/errors.ts';
 import { topologyJsonSchema } from '../src/topology/json-schema.ts';
 import { loadTopology, parseTopology } from '../src/topology/load.ts';
+import { TOPOLOGY_RULES, VTPM_FLOOR_IS_FIRST_RELEASE } from '../src/topology/rules.ts';
 import { DEFAULT_OPTIONS } from '../models/topology.ts';
 
 /** One string per line, so that a test reads its line numbers off the array. */
@@ -221,15 +222,26 @@ describe('the shape of a topology file', () => {
     expect(problems('- a\n')).toEqual(['site.yaml:1: expected an object (key: value pairs), got a list']);
   });
 
-  it('reports YAML syntax errors with their line', () => {
+  it('reports an unclosed flow list on the line where it opened, not a line late', () => {
     expect(problems(lines('name: t', 'release: "8.0"', 'hosts: [{ id: h }', 'vms: []'))).toEqual([
-      'site.yaml:4: Flow sequence in block collection must be sufficiently indented and end with a ]',
+      'site.yaml:3: hosts: the flow list opened with "[" on this line is never closed with "]"',
     ]);
   });
 
-  it('reports a key given twice', () => {
-    expect(problems(lines('name: t', 'name: u', 'release: "8.0"', 'hosts: [{ id: h }]'))).toEqual([
-      'site.yaml:2: Map keys must be unique',
+  it('reports an unclosed flow map on its own line', () => {
+    expect(problems(lines('name: t', 'release: "8.0"', 'hosts:', '  - { id: h', '  - { id: i }'))).toEqual([
+      'site.yaml:4: hosts[0]: the flow map opened with "{" on this line is never closed with "}"',
+    ]);
+    expect(problems(lines('name: t', 'release: "8.0"', 'hosts: [{ id: h ]'))).toEqual([
+      'site.yaml:3: hosts[0]: the flow map opened with "{" on this line is closed with "]"; close it with "}"',
+    ]);
+  });
+
+  it('names a key given twice, and still checks the rest', () => {
+    const text = lines('name: t', 'name: u', 'release: "8.0"', 'hosts: [{ id: h, tpm: 2.0 }]');
+    expect(problems(text)).toEqual([
+      'site.yaml:2: name: duplicate key "name" (first on line 1); a key may appear once',
+      'site.yaml:4: hosts[0].tpm: got the number 2; write tpm as a quoted string, e.g. "2.0"',
     ]);
   });
 
@@ -442,6 +454,88 @@ describe('the rules of a topology', () => {
   });
 });
 
+describe('every problem at once: the rules run on the parts that are well formed', () => {
+  it('lists the schema problems and the rule problems together (on one line: the schema first)', () => {
+    const text = lines(
+      'name: t', // 1
+      'release: "7.0U3"', // 2
+      'providers: [{ id: vta, kind: trusted }]', // 3
+      'hosts:', // 4
+      '  - { id: h, tpm: 3.0 }', // 5
+      '  - { id: h, keyPersistence: yes }', // 6
+      'vms:', // 7
+      '  - { id: a, host: nowhere, running: 1 }', // 8
+    );
+    expect(problems(text)).toEqual([
+      'site.yaml:5: hosts[0].tpm: got the number 3; write tpm as a quoted string, e.g. "2.0"',
+      'site.yaml:6: hosts[1].keyPersistence: expected true or false, got the string "yes"',
+      'site.yaml:6: hosts[1].id: duplicate host id "h" (first at hosts[0])',
+      'site.yaml:8: vms[0].running: expected true or false, got the number 1',
+      'site.yaml:8: vms[0].host: unknown host "nowhere"; the hosts are h',
+    ]);
+  });
+
+  it('lists an unknown key beside a duplicate id', () => {
+    const text = lines('name: t', 'release: "8.0"', 'hosts:', '  - { id: h, tmp: "2.0" }', '  - { id: h }');
+    expect(problems(text)).toEqual([
+      'site.yaml:4: hosts[0].tmp: unknown key "tmp"; allowed keys here: id, release, tpm, keyPersistence',
+      'site.yaml:5: hosts[1].id: duplicate host id "h" (first at hosts[0])',
+    ]);
+  });
+
+  it('skips a rule that needs a part the file gets wrong, rather than guess it', () => {
+    const text = lines(
+      'name: t', // 1
+      'release: "8.0"', // 2
+      'providers: [{ id: nkp, kind: native }]', // 3
+      'hosts:', // 4
+      '  - { id: h, tpm: "3.0", keyPersistence: true }', // 5: no "needs a TPM 2.0" on a wrong tpm
+      '  - { id: "esx 2", release: "7.0U1" }', // 6: a wrong id: no host can be called unknown
+      '  - { id: old, release: "7.1" }', // 7: a wrong release: no floor checked
+      'vms:', // 8
+      '  - { id: a, host: esx-2 }', // 9
+      '  - { id: b, host: old, encryptedBy: nkp }', // 10
+      'vsan: { encryptedBy: nkp }', // 11: esx 2 runs 7.0U1, below the native floor
+    );
+    expect(problems(text)).toEqual([
+      'site.yaml:5: hosts[0].tpm: expected one of "2.0", "1.2", "none", got the string "3.0"',
+      'site.yaml:6: hosts[1].id: expected an id: a non-empty string of letters, digits, ".", "_" and "-"',
+      'site.yaml:7: hosts[2].release: expected one of "6.7", "7.0", "7.0U1", "7.0U2", "7.0U3", "8.0", "8.0U1", "8.0U2", "8.0U3", "9.0", got the string "7.1"',
+    ]);
+  });
+
+  it('checks the release floors against the site release when only the hosts are wrong', () => {
+    const text = lines(
+      'name: t', // 1
+      'release: "7.0U1"', // 2
+      'providers: [{ id: nkp, kind: native }]', // 3
+      'hosts: { id: h }', // 4
+    );
+    expect(problems(text)).toEqual([
+      'site.yaml:3: providers[0].kind: a native provider needs release 7.0U2 or later; the site runs 7.0U1 (DOC-08)',
+      'site.yaml:4: hosts: expected a list, got an object',
+    ]);
+  });
+});
+
+describe('the vTPM floor (DOC-08)', () => {
+  it('is the first release a topology can name, so no rule is needed (restore one in vmRules if an older release is added)', () => {
+    expect(VTPM_FLOOR_IS_FIRST_RELEASE).toBe(true);
+    const text = lines(
+      'name: t',
+      'release: "6.7"',
+      'providers: [{ id: kms, kind: standard }]',
+      'hosts: [{ id: h }]',
+      'vms: [{ id: v, host: h, encryptedBy: kms, vtpm: true }]',
+    );
+    expect(parseTopology(text, 'site.yaml').vms[0].vtpm).toBe(true);
+  });
+
+  it('has no rule of its own among the rules', () => {
+    expect(TOPOLOGY_RULES.some((rule) => rule.includes('vtpm-floor'))).toBe(false);
+  });
+});
+
 describe('JSON topology files', () => {
   it('load like YAML', () => {
     const json = JSON.stringify({ name: 'j', release: '8.0', hosts: [{ id: 'h' }] });
@@ -461,8 +555,10 @@ describe('JSON topology files', () => {
       null,
       '\t',
     );
+    // The rules run on the parts that are well formed, in the same run.
     expect(problems(json, 'site.json')).toEqual([
       'site.json:3: release: got the number 7; write release as a quoted string, e.g. "7.0U3"',
+      'site.json:14: vms[0].host: unknown host "x"; the hosts are h',
     ]);
     expect(problems(json.replace('7', '"7.0U1"'), 'site.json')).toEqual([
       'site.json:8: hosts[0].keyPersistence: keyPersistence needs release 7.0U2 or later; this host runs 7.0U1 (DOC-01)',
@@ -484,6 +580,15 @@ describe('the InputError message', () => {
         ].join('\n'),
       );
     }
+  });
+
+  it('keeps every problem on one line, whatever the file holds', () => {
+    expect(formatProblem({ file: 'a.yaml', line: 1, path: '', message: 'quote: "x\ny\u0007\u2028"' })).toBe(
+      'a.yaml:1: quote: "x\\ny\\u0007\\u2028"',
+    );
+    expect(problems(lines('name: t', 'release: "8.0"', 'hosts: [{ id: h }]', '"a\\nb": 1'))).toEqual([
+      'site.yaml:4: ["a\\nb"]: unknown key "a\\nb"; allowed keys here: name, release, options, providers, hosts, vms, vsan',
+    ]);
   });
 
   it('leaves out a line it does not know', () => {

@@ -62,8 +62,13 @@ function table(results: PropertyResult[], paint: Paint): string[] {
 /** Past the bound: how much of each statechart the random runs exercised. */
 function coverage(report: CheckReport, paint: Paint): string[] {
   if (!report.random) return [];
-  const { seed, runs, coverage } = report.random;
-  const out = ['', paint.subject(`Random runs past the bound: ${runs} per undecided property, seed ${seed}`)];
+  const { seed, runs, budget, events, coverage } = report.random;
+  const out = [
+    '',
+    paint.subject(
+      `Random runs past the bound: ${events} of ${budget} events spent (--random-budget), at most ${runs} runs per undecided property, seed ${seed}`,
+    ),
+  ];
   for (const [machine, c] of Object.entries(coverage.machines)) {
     const states = c.states.length + c.missedStates.length;
     const missed = c.missedStates.length > 0 ? ` (never: ${c.missedStates.join(', ')})` : '';
@@ -119,11 +124,26 @@ function operator(report: CheckReport, paint: Paint): string[] {
   return out;
 }
 
+/**
+ * The last line: all as expected, or which verdicts are wrong and which are only undecided within
+ * the bound (`bounded` is not as expected, but it is not a wrong verdict either).
+ */
 function summary(report: CheckReport, paint: Paint): string {
-  const bad = report.properties.filter((r) => !r.asExpected);
   const n = report.properties.length;
-  if (bad.length === 0) return paint.good(`All ${n} verdicts as expected.`);
-  return paint.bad(
-    `${bad.length} of ${n} verdicts not as expected: ${bad.map((r) => r.id + (r.subject ? ` ${r.subject}` : '')).join(', ')}.`,
-  );
+  const name = (r: PropertyResult) => r.id + (r.subject ? ` ${r.subject}` : '');
+  const wrong = report.properties.filter((r) => !r.asExpected && r.result !== 'bounded');
+  const undecided = report.properties.filter((r) => r.result === 'bounded');
+  if (wrong.length === 0 && undecided.length === 0) return paint.good(`All ${n} verdicts as expected.`);
+  const parts: string[] = [];
+  if (wrong.length > 0) {
+    parts.push(`${wrong.length} of ${n} verdicts not as expected: ${wrong.map(name).join(', ')}`);
+  }
+  if (undecided.length > 0) {
+    const lead =
+      wrong.length > 0 ? `${undecided.length} undecided` : `${undecided.length} of ${n} verdicts undecided`;
+    parts.push(
+      `${lead} within the bound (bounded, not wrong: raise --max-states or --depth to decide them): ${undecided.map(name).join(', ')}`,
+    );
+  }
+  return paint.bad(`${parts.join('; ')}.`);
 }

@@ -42,8 +42,11 @@ export interface CheckReport {
   elapsedMs: number;
   properties: PropertyResult[];
   operator: OperatorAnswer[];
-  /** Set when random runs were used past the exhaustive bound. */
-  random?: { seed: number; runs: number; coverage: Coverage };
+  /**
+   * Set when random runs were used past the exhaustive bound: their seed, the most runs per
+   * property, the budget of events for all of them (`--random-budget`) and the events spent.
+   */
+  random?: { seed: number; runs: number; budget: number; events: number; coverage: Coverage };
 }
 
 export function allAsExpected(report: CheckReport): boolean {

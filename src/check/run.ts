@@ -14,7 +14,7 @@ import { observe } from '../world/observe.ts';
 import { exploreDifferential } from './differential.ts';
 import { CoverageRecorder } from '../statecharts/coverage.ts';
 import { packedGraph, type ExploreProgress, type Graph } from './graph.ts';
-import { randomSearch } from './random.ts';
+import { randomSearch, searchable } from './random.ts';
 import { meets, type CheckReport, type OperatorAnswer, type PropertyResult } from './report.ts';
 
 export interface CheckOptions {
@@ -24,11 +24,26 @@ export interface CheckOptions {
   onProgress?: (progress: ExploreProgress) => void;
   /** Seed of the random runs past the bound. */
   seed?: number;
-  /** Random runs per undecided property past the bound. */
+  /** Random runs per undecided property past the bound, at most. */
   randomRuns?: number;
+  /** Events the random runs past the bound may go through in all (RandomOptions.maxEvents). */
+  randomBudget?: number;
+  onRandomProgress?: (progress: RandomProgress) => void;
+}
+
+/** Where the random runs past the bound are: for the progress line. */
+export interface RandomProgress {
+  /** The property searched now, e.g. `AV-01 db`. */
+  property: string;
+  /** Events spent so far by all the random runs, and the budget. */
+  events: number;
+  budget: number;
 }
 
 export const DEFAULT_MAX_STATES = 500_000;
+export const DEFAULT_RANDOM_RUNS = 200;
+/** A few seconds on the bundled examples, some ten on eight hosts: a bound on the time, for the same output. */
+export const DEFAULT_RANDOM_BUDGET = 20_000;
 
 interface Found {
   trace: KpmEvent[];
@@ -64,7 +79,13 @@ export function runCheck(topology: Topology, options: CheckOptions = {}): CheckR
   }
   const results = all.map((plan) => decide(topology, plan, found, graph, graphOptions));
   const random = results.some((r) => r.result === 'bounded')
-    ? beyondTheBound(topology, all, results, options.seed ?? 1, options.randomRuns ?? 200, graphOptions.model)
+    ? beyondTheBound(topology, all, results, {
+        seed: options.seed ?? 1,
+        runs: options.randomRuns ?? DEFAULT_RANDOM_RUNS,
+        budget: options.randomBudget ?? DEFAULT_RANDOM_BUDGET,
+        model: graphOptions.model,
+        onProgress: options.onRandomProgress,
+      })
     : undefined;
   return {
     topology: topology.name,
@@ -81,31 +102,60 @@ export function runCheck(topology: Topology, options: CheckOptions = {}): CheckR
 
 /**
  * Random runs for every property the bounded exploration left undecided; a counterexample found
- * this way replaces `bounded`. Also reports how much of each statechart the runs exercised.
+ * this way replaces `bounded`. The budget of events is shared out in order: each property gets an
+ * equal part of what is left, so what one does not spend goes to the next. Also reports how much
+ * of each statechart the runs exercised.
  */
 function beyondTheBound(
   topology: Topology,
   all: Plan[],
   results: PropertyResult[],
-  seed: number,
-  runs: number,
-  model: Model,
+  options: {
+    seed: number;
+    runs: number;
+    budget: number;
+    model: Model;
+    onProgress?: (progress: RandomProgress) => void;
+  },
 ): NonNullable<CheckReport['random']> {
+  const { seed, runs, budget, model } = options;
   const recorder = new CoverageRecorder(model);
+  let spent = 0;
   recorder.record(() => {
-    results.forEach((result, i) => {
-      if (result.result !== 'bounded') return;
-      const found = randomSearch(topology, all[i], { seed, runs, model });
-      if (found === null) {
-        result.evidence += `; no counterexample in ${runs} random runs (seed ${seed})`;
-        return;
+    const undecided = results.flatMap((r, i) => (r.result === 'bounded' ? [i] : []));
+    const searched = undecided.filter((i) => searchable(topology, all[i]));
+    for (const i of undecided) {
+      const result = results[i];
+      if (!searched.includes(i)) {
+        result.evidence += '; random runs cannot search this property';
+        continue;
       }
-      const decided = resultOf(result, all[i], { found, complete: false, states: result.states });
+      const left = searched.length - searched.indexOf(i);
+      const property = result.id + (result.subject ? ` ${result.subject}` : '');
+      const before = spent;
+      const search = randomSearch(topology, all[i], {
+        seed,
+        runs,
+        model,
+        maxEvents: Math.floor((budget - spent) / left),
+        onRun: (events) => options.onProgress?.({ property, events: before + events, budget }),
+      });
+      spent += search.events;
+      if (search.finding === null) {
+        const plural = search.runs === 1 ? '' : 's';
+        result.evidence += `; no counterexample in ${search.runs} random run${plural} (${search.events} events, seed ${seed})`;
+        continue;
+      }
+      const decided = resultOf(result, all[i], {
+        found: search.finding,
+        complete: false,
+        states: result.states,
+      });
       const how = `found by random runs (seed ${seed}), so not necessarily the shortest`;
       results[i] = { ...decided, evidence: `${decided.evidence}; ${how}`, method: 'random' };
-    });
+    }
   });
-  return { seed, runs, coverage: recorder.coverage() };
+  return { seed, runs, budget, events: spent, coverage: recorder.coverage() };
 }
 
 function decide(

@@ -1,10 +1,12 @@
 /**
  * Exit codes and error handling shared by every `kpm` command (interface.md, "The command"):
- * 0 when all is as expected, 1 when a property is not as expected, 2 on bad input.
+ * 0 when all is as expected, 1 when a property is not as expected, 2 on bad input; and, kept apart
+ * from those, 74 when an output could not be written and 70 for a bug in kpm.
  */
 import { inspect } from 'node:util';
 import { Command, CommanderError } from 'commander';
 import { formatProblem, InputError } from '../errors.ts';
+import { OutputError } from './output-files.ts';
 
 export const ExitCode = {
   /** All is as expected. */
@@ -15,6 +17,11 @@ export const ExitCode = {
   badInput: 2,
   /** A bug in kpm itself (EX_SOFTWARE): kept apart from 1 so that a crash never reads as a verdict. */
   internal: 70,
+  /**
+   * An output could not be written once the work was done (EX_IOERR): stdout (`> /dev/full`), or a
+   * trace or JUnit file whose folder passed the checks but failed meanwhile (a full disk).
+   */
+  outputError: 74,
 } as const;
 
 /**
@@ -43,6 +50,10 @@ export function exitCodeFor(error: unknown, stderr: NodeJS.WritableStream = proc
   if (error instanceof InputError) {
     for (const problem of error.problems) stderr.write(`${formatProblem(problem)}\n`);
     return ExitCode.badInput;
+  }
+  if (error instanceof OutputError) {
+    stderr.write(`kpm: ${error.message}\n`);
+    return ExitCode.outputError;
   }
   if (error instanceof CommanderError) {
     // Commander has already printed its message (or the help) on stderr.

@@ -9,6 +9,7 @@ import { configureExits, runProgram } from './exit.ts';
 import { checkCommand } from './check.ts';
 import { pathsCommand } from './paths.ts';
 import { replayCommand } from './replay.ts';
+import { handleStdoutErrors, warnIfStdoutWasClosed } from './stdout.ts';
 
 const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -35,12 +36,10 @@ export function buildProgram(): Command {
 
 /** Runs kpm on `argv` and sets the process's exit code (0, 1, 2 per interface.md). */
 export async function main(argv: readonly string[] = process.argv): Promise<void> {
-  // `kpm replay ... | head` closes stdout early: that is the reader's choice, not an error.
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw error;
-  });
+  // `kpm replay ... | head` (EPIPE) stops silently; `> /dev/full` is exit code 74, never 1.
+  handleStdoutErrors();
   process.exitCode = await runProgram(buildProgram(), argv);
+  warnIfStdoutWasClosed();
 }
 
 function isEntryPoint(): boolean {

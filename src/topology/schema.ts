@@ -181,3 +181,16 @@ export const topologySchema = strict({
 
 /** What the schema gives back: every default filled in, no cross-reference checked yet. */
 export type ParsedTopology = z.output<typeof topologySchema>;
+
+/**
+ * The parts of a topology one by one, for a file whose shape is wrong somewhere: load.ts checks
+ * each field the rules need on its own, so that the rules still run on what is well formed.
+ */
+export const topologyParts = {
+  release: topologySchema.shape.release,
+  providerId,
+  providerKind: z.enum(['standard', 'trusted', 'native']),
+  host: host.shape,
+  vm: vm.shape,
+  vsan: vsan.unwrap().unwrap().shape,
+};

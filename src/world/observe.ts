@@ -57,37 +57,40 @@ export interface ReplayResult {
   steps: ReplayStep[];
 }
 
+// State values are read directly rather than with `matches`, which parses its argument each time:
+// observation is on every explorer's hot path.
 type Observer = (state: ObservedState, id: string, snapshot: AnyMachineSnapshot) => void;
 
 /** Each kind's part of the observation; kinds without one (the orchestration) are not observed. */
 const OBSERVERS: Partial<Record<ComponentKind, Observer>> = {
   vcenter: (state, _id, vcenter) => {
-    state.vcenter = vcenter.matches('up') ? 'up' : 'down';
+    state.vcenter = vcenter.value === 'up' ? 'up' : 'down';
   },
   provider: (state, id, provider) => {
     // A native provider has no key server, so nothing to observe (interface.md).
-    if (!provider.matches('native'))
-      state.providers[id] = provider.matches({ keyServer: 'up' }) ? 'up' : 'down';
+    if (provider.value !== 'native')
+      state.providers[id] = (provider.value as { keyServer: string }).keyServer === 'up' ? 'up' : 'down';
   },
   host: (state, id, host) => {
     const observed = state.hosts[id];
-    observed.link = host.matches({ link: 'up' }) ? 'up' : 'down';
-    observed.attested = host.matches({ attestation: 'attested' });
+    const value = host.value as { link: 'up' | 'down'; attestation: string };
+    observed.link = value.link;
+    observed.attested = value.attestation === 'attested';
     observed.cachedKeys = [...host.context.cache];
     observed.kdk = [...host.context.kdks];
   },
   persistence: (state, id, persistence) => {
     const observed = state.hosts[id];
     // The setting can only be on where persistence can be in effect (DOC-01), so the two agree.
-    observed.keyPersistence = persistence.matches('inEffect');
-    observed.persistenceInEffect = persistence.matches('inEffect');
+    observed.keyPersistence = persistence.value === 'inEffect';
+    observed.persistenceInEffect = persistence.value === 'inEffect';
     observed.storedKeys = persistence.context.stored.map((offer: KeyOffer) => offer.key);
   },
   diskGroup: (state, id, disk) => {
-    state.hosts[id].vsan = disk.matches('mounted') ? 'mounted' : 'unmounted';
+    state.hosts[id].vsan = disk.value === 'mounted' ? 'mounted' : 'unmounted';
   },
   vm: (state, id, vm) => {
-    state.vms[id] = { power: vm.matches('on') ? 'on' : 'off', locked: vm.matches('locked') };
+    state.vms[id] = { power: vm.value === 'on' ? 'on' : 'off', locked: vm.value === 'locked' };
   },
 };
 

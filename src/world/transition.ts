@@ -124,11 +124,24 @@ export function next<S extends AnyMachineSnapshot>(
  * (would this provider release that key?). A tracer sees a yes as the transition that says it.
  */
 export function ask(machine: AnyStateMachine, snapshot: AnyMachineSnapshot, event: EventObject): boolean {
+  if (tracer === null) return remembered(snapshot, event);
   const yes = snapshot.can(event);
-  if (yes && tracer !== null) {
+  if (yes) {
     const taken = machine.getTransitionData(snapshot, event);
     tracer({ machine, before: snapshot, event, after: snapshot, taken, sent: [] });
   }
+  return yes;
+}
+
+const answers = new WeakMap<AnyMachineSnapshot, Map<string, boolean>>();
+
+/** `snapshot.can(event)`, remembered per snapshot and event: the same questions come back at every step. */
+function remembered(snapshot: AnyMachineSnapshot, event: EventObject): boolean {
+  let known = answers.get(snapshot);
+  if (!known) answers.set(snapshot, (known = new Map()));
+  const key = JSON.stringify(event);
+  let yes = known.get(key);
+  if (yes === undefined) known.set(key, (yes = snapshot.can(event)));
   return yes;
 }
 
