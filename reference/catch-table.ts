@@ -44,12 +44,14 @@ export interface CatchTable {
   rows: { bug: Bug; rule: string; what: string; caught: Record<Column, Catch | null> }[];
 }
 
+/** The table on a site (a topology, or a site already explored), for the columns and bugs given. */
 export function catchTable(
-  topology: Topology,
+  on: Topology | PreparedSite,
   columns: readonly Column[] = COLUMNS,
   bugs = BUG_NAMES,
 ): CatchTable {
-  const site = prepareSite(topology);
+  const site = 'graph' in on ? on : prepareSite(on);
+  const topology = site.topology;
   const suites = Object.fromEntries(columns.map((c) => [c, suiteFor(site, c)])) as Record<Column, PathSuite>;
   const run = (active: readonly Bug[]) =>
     Object.fromEntries(columns.map((c) => [c, shortestCatch(topology, suites[c], active)])) as Record<
