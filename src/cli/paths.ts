@@ -3,8 +3,7 @@
  * (`--cover`), in a form a lab runs or follows (`--format`), and, with `--run`, run against an
  * implementation through an adapter, with a verdict per path.
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { join, relative } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { startModuleAdapter, isModule } from '../adapter/module.ts';
 import { startProcessAdapter } from '../adapter/process.ts';
@@ -17,14 +16,16 @@ import { formatPaths, formatSummary } from '../paths/formats/text.ts';
 import { vitestFile } from '../paths/formats/vitest.ts';
 import { generatePaths, prepareSite, WALK_DEFAULTS, type PreparedSite } from '../paths/generate.ts';
 import { GraphTooLarge } from '../paths/graph.ts';
-import { doneFor, readHistory, record, writeHistory } from '../paths/history.ts';
+import { doneFor, formatHistory, readHistory, record } from '../paths/history.ts';
 import { pathsJunit } from '../paths/junit.ts';
 import { runExitCode, runPaths, type RunReport } from '../paths/run.ts';
 import { TARGETS, type PathSuite, type Target } from '../paths/suite.ts';
 import { plain, type Paint } from '../report/diff.ts';
 import { loadTopology } from '../topology/load.ts';
 import type { Topology } from '../../models/topology.ts';
+import { checkOutputFile, checkOutputFolder, writeFileAtomically } from './output-files.ts';
 import { terminalPaint } from './replay.ts';
+import { tellStderr, writeStdout } from './stdout.ts';
 
 const FORMATS = ['text', 'json', 'md', 'vitest', 'itf'] as const;
 type Format = (typeof FORMATS)[number];
@@ -105,6 +106,7 @@ export function pathsCommand(): Command {
     .action(async (file: string, flags: PathsFlags) => {
       const topology = loadTopology(file);
       const format: Format = flags.json ? 'json' : flags.format;
+      checkOutputs(flags, format);
       const history = flags.history ? readHistory(flags.history, topology) : null;
       const site = prepare(topology, file, flags);
       const suite = generatePaths(site, {
@@ -120,16 +122,37 @@ export function pathsCommand(): Command {
         const report = await runAgainst(flags.run, suite, topology, flags);
         if (history && flags.history) {
           const passed = new Set(report.paths.filter((p) => p.verdict === 'pass').map((p) => p.id));
-          writeHistory(flags.history, record(history, suite, passed));
+          writeFileAtomically(flags.history, formatHistory(record(history, suite, passed)));
         }
-        if (flags.junit) writeAtomically(flags.junit, pathsJunit(suite, report));
-        printRun(suite, report, file, flags, format);
+        if (flags.junit) writeFileAtomically(flags.junit, pathsJunit(suite, report));
         process.exitCode = runExitCode(report);
+        await printRun(suite, report, file, flags, format);
         return;
       }
-      if (history && flags.history) writeHistory(flags.history, record(history, suite));
-      emit(suite, topology, file, flags, format);
+      if (history && flags.history) writeFileAtomically(flags.history, formatHistory(record(history, suite)));
+      await emit(suite, topology, file, flags, format);
     });
+}
+
+/** Every file and folder the command will write, checked before any work (bad input: exit 2). */
+function checkOutputs(flags: PathsFlags, format: Format): void {
+  if (flags.out !== undefined && format === 'itf') checkOutputFolder(flags.out, '--out');
+  else if (flags.out !== undefined) checkOutputFile(flags.out, '--out');
+  if (format === 'itf' && flags.out === undefined && flags.run === undefined) {
+    throw new InputError([
+      {
+        file: '--format itf',
+        line: null,
+        path: '',
+        message: 'writes one file per path: give the folder with --out DIR',
+      },
+    ]);
+  }
+  if (flags.history !== undefined) checkOutputFile(flags.history, '--history');
+  if (flags.run !== undefined) {
+    if (flags.junit !== undefined) checkOutputFile(flags.junit, '--junit');
+    checkOutputFolder(flags.divergences, '--divergences');
+  }
 }
 
 function whole(min: number) {
@@ -159,16 +182,21 @@ function commandLine(file: string, flags: PathsFlags, format: Format): string {
 }
 
 /** The suite in the chosen format, on stdout or in `--out`. */
-function emit(suite: PathSuite, topology: Topology, file: string, flags: PathsFlags, format: Format): void {
+async function emit(
+  suite: PathSuite,
+  topology: Topology,
+  file: string,
+  flags: PathsFlags,
+  format: Format,
+): Promise<void> {
   if (format === 'itf') return writeItf(suite, file, flags);
   const text = render(suite, topology, file, flags, format);
   if (flags.out) {
-    writeAtomically(flags.out, text);
-    process.stdout.write(
-      `${flags.out}: ${suite.paths.length} paths, ${suite.steps} steps (--cover ${suite.cover}, --format ${format})\n`,
-    );
+    writeFileAtomically(flags.out, text);
+    const what = `${suite.paths.length} paths, ${suite.steps} steps (--cover ${suite.cover}, --format ${format})`;
+    await writeStdout(`${flags.out}: ${what}\n`);
   } else {
-    process.stdout.write(text);
+    await writeStdout(text);
   }
 }
 
@@ -193,24 +221,14 @@ function render(
   }
 }
 
-function writeItf(suite: PathSuite, file: string, flags: PathsFlags): void {
-  if (!flags.out) {
-    throw new InputError([
-      {
-        file: '--format itf',
-        line: null,
-        path: '',
-        message: 'writes one file per path: give the directory with --out DIR',
-      },
-    ]);
-  }
-  mkdirSync(flags.out, { recursive: true });
+async function writeItf(suite: PathSuite, file: string, flags: PathsFlags): Promise<void> {
+  const out = flags.out as string; // checked before any work
   for (const path of suite.paths) {
-    const target = join(flags.out, itfFileName(suite, path));
-    writeAtomically(target, `${JSON.stringify(itfTrace(suite, path, file), null, 1)}\n`);
+    const target = join(out, itfFileName(suite, path));
+    writeFileAtomically(target, `${JSON.stringify(itfTrace(suite, path, file), null, 1)}\n`);
   }
-  process.stdout.write(
-    `${flags.out}: ${suite.paths.length} ITF files (--cover ${suite.cover}, ${suite.steps} steps)\n`,
+  await writeStdout(
+    `${out}: ${suite.paths.length} ITF files (--cover ${suite.cover}, ${suite.steps} steps)\n`,
   );
 }
 
@@ -237,21 +255,21 @@ async function runAgainst(
   }
 }
 
-function printRun(
+async function printRun(
   suite: PathSuite,
   report: RunReport,
   file: string,
   flags: PathsFlags,
   format: Format,
-): void {
+): Promise<void> {
   const files = writeDivergences(report, flags.divergences);
-  if (report.broken) process.stderr.write(`kpm paths: the adapter broke the protocol: ${report.broken}\n`);
+  if (report.broken) tellStderr(`kpm paths: the adapter broke the protocol: ${report.broken}`);
   if (format === 'json') {
     const run = {
       ...report,
       paths: report.paths.map((p) => ({ ...p, ...(files.has(p.id) ? { events: files.get(p.id) } : {}) })),
     };
-    process.stdout.write(`${JSON.stringify({ ...suite, run }, null, 2)}\n`);
+    await writeStdout(`${JSON.stringify({ ...suite, run }, null, 2)}\n`);
     return;
   }
   const paint = terminalPaint(process.stdout);
@@ -285,7 +303,7 @@ function printRun(
     `${report.paths.length} paths run against ${flags.run}: ${report.passed} passed, ${report.failed} failed, ${report.inconclusive} inconclusive` +
       ` (${(report.elapsedMs / 1000).toFixed(2)} s)`,
   );
-  process.stdout.write(`${lines.join('\n')}\n`);
+  await writeStdout(`${lines.join('\n')}\n`);
 }
 
 function show(value: unknown): string {
@@ -299,15 +317,8 @@ function writeDivergences(report: RunReport, dir: string): Map<string, string> {
     if (path.divergence === undefined) continue;
     const name = `${report.topology}-${report.cover}-${path.id}.json`.replace(/[^\w.+-]/g, '_');
     const target = join(dir, name);
-    writeAtomically(target, `${JSON.stringify(path.divergence.events, null, 2)}\n`);
+    writeFileAtomically(target, `${JSON.stringify(path.divergence.events, null, 2)}\n`);
     files.set(path.id, relative(process.cwd(), target) || target);
   }
   return files;
-}
-
-function writeAtomically(file: string, text: string): void {
-  mkdirSync(dirname(file), { recursive: true });
-  const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, text);
-  renameSync(temporary, file);
 }

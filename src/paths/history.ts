@@ -8,8 +8,7 @@
  * history is never applied to another site), the covered ids per target, and one line per run.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Topology } from '../../models/topology.ts';
 import { InputError } from '../errors.ts';
 import type { PathSuite, Target } from './suite.ts';
@@ -118,9 +117,12 @@ export function record(history: History, suite: PathSuite, passed?: ReadonlySet<
   };
 }
 
+/** The history file's text (the command writes it whole, src/cli/output-files.ts). */
+export function formatHistory(history: History): string {
+  return `${JSON.stringify(history, null, 2)}\n`;
+}
+
+/** Writes a history file in a folder that exists (for tests and tools; the command writes it whole). */
 export function writeHistory(file: string, history: History): void {
-  mkdirSync(dirname(file), { recursive: true });
-  const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify(history, null, 2)}\n`);
-  renameSync(temporary, file);
+  writeFileSync(file, formatHistory(history));
 }
