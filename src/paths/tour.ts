@@ -130,7 +130,7 @@ class NearestSearch {
       const d = depth[s];
       if (d >= bestDepth || d + 1 >= limit) break; // the nearest layer is done: take its best step
       for (const candidate of this.usefulSteps(s)) {
-        if (best === null || candidate.gain > best.gain) best = { state: s, ...candidate };
+        if (best === null || better(candidate, best)) best = { state: s, ...candidate };
         bestDepth = d;
       }
       for (let i = graph.outStart[s]; i < graph.outStart[s + 1]; i++) {
@@ -170,6 +170,16 @@ class NearestSearch {
     }
     return found;
   }
+}
+
+/**
+ * Within the nearest layer: the step that covers the most; between equals, one that changes what a
+ * lab observes (a step that changes nothing checks little: GraphWalker's "an action is always
+ * followed by a verification").
+ */
+function better(a: { step: WalkStep; gain: number }, b: { step: WalkStep; gain: number }): boolean {
+  if (a.gain !== b.gain) return a.gain > b.gain;
+  return a.step.to !== a.step.from && b.step.to === b.step.from;
 }
 
 /** Total steps of a set of walks. */
