@@ -13,6 +13,7 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, write
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { Command } from 'commander';
 import { InputError, ProblemList } from '../errors.ts';
+import { reviewTestPaths } from '../paths/review-source.ts';
 import { buildReview, DEFAULT_SEED } from '../review/build.ts';
 import { loadTopology } from '../topology/load.ts';
 import { reasonOf } from '../yaml-source.ts';
@@ -58,6 +59,7 @@ export function reportCommand(): Command {
         // As given, or the bundled site by its place in the package: never a path of this machine.
         topologyFile: file ?? 'examples/edge-site.yaml',
         seed: options.seed,
+        testPaths: reviewTestPaths,
       });
       try {
         writeFolder(options.out, review.files);

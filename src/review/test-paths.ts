@@ -1,11 +1,9 @@
 /**
  * Where the report meets `kpm paths` (model-based test paths, interface.md): the traceability
  * matrix's "test path" column and the coverage section's "test paths" column read a site's paths
- * through this interface only. Until a paths generator is wired in, both say "not available".
- *
- * To wire one in, give `buildReview` a `testPaths` function returning a TestPathSource for the
- * site: the report replays `paths()` under the coverage recorder itself, and shows
- * `shortestForRule(rule)` in the matrix.
+ * through this interface only: `kpm report` gives `buildReview` the paths of src/paths/review-source.ts;
+ * without a generator both columns say "not available". The report replays `paths()` under the
+ * coverage recorder itself, and shows `shortestForRule(rule)` in the matrix.
  */
 import type { KpmEvent } from '../../models/events.ts';
 import type { Topology } from '../../models/topology.ts';
@@ -31,7 +29,7 @@ export interface TestPathSource {
 /** Makes the paths of a site; null when there is no generator. */
 export type TestPathGenerator = (topology: Topology) => TestPathSource | null;
 
-/** No generator yet (issue 7, `kpm paths`, is built in parallel): the report says "not available". */
+/** No generator: the report says "not available". */
 export const noTestPaths: TestPathGenerator = () => null;
 
-export const NOT_AVAILABLE = 'not available (kpm paths is not wired in yet)';
+export const NOT_AVAILABLE = 'not available (no test paths were generated)';
