@@ -10,6 +10,7 @@ import { persistenceSupported } from '../../../models/definitions.ts';
 import type { EventType } from '../../../models/events.ts';
 import { DEFAULT_OPTIONS, type Provider, type Topology, type Vm } from '../../../models/topology.ts';
 import { FLOORS, type Release, type Tpm } from '../../../models/vocabulary.ts';
+import { OUTAGE_EVENTS } from '../../catalogue/alphabets.ts';
 import { checkRules } from '../../topology/rules.ts';
 import type { ReviewContext } from '../context.ts';
 import {
@@ -61,7 +62,7 @@ const vm = (id: string, host: string, encryptedBy: string, vtpm = false): Vm => 
   vtpm,
   running: true,
 });
-const OUTAGES: EventType[] = ['KMS_DOWN', 'KMS_UP', 'VCENTER_DOWN', 'VCENTER_UP', 'LINK_DOWN', 'LINK_UP'];
+const OUTAGES: EventType[] = [...OUTAGE_EVENTS];
 
 export const RELEASE_SCENARIOS: readonly ReleaseScenario[] = [
   {
