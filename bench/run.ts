@@ -7,7 +7,10 @@
  * and is then marked "bounded". The direct explorer (straight over step()) runs on the edge site
  * for the fast/direct ratio.
  *
- *   npm run bench [-- --max-states N] [-- --quick]
+ * Then `kpm paths` on the edge site (bench/paths.ts): exploration, per-step coverage, and for each
+ * target its generation time, total steps and baseline, with XState's figures.
+ *
+ *   npm run bench [-- --max-states N] [-- --quick] [-- --paths]   (--paths: the paths figures only)
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +20,7 @@ import { exploreDirect } from '../src/explore/direct.ts';
 import { explore } from '../src/explore/fast.ts';
 import { loadTopology } from '../src/topology/load.ts';
 import type { Topology } from '../models/topology.ts';
+import { measurePaths, printPaths, type PathsMeasure } from './paths.ts';
 import { branchSite, syntheticSite } from './synthetic.ts';
 
 interface Job {
@@ -147,10 +151,28 @@ function option(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
+/** The paths figures, in a fresh child process. */
+function pathsInChild(): PathsMeasure {
+  const child = spawnSync(process.execPath, [...process.execArgv, here, '--paths-job'], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
+  if (child.status !== 0) throw new Error(`bench paths job failed\n${child.stderr}`);
+  return JSON.parse(child.stdout.trim().split('\n').pop() as string) as PathsMeasure;
+}
+
 function main(): void {
   const job = option('--job');
   if (job !== undefined) {
     console.log(JSON.stringify(measure(JSON.parse(job) as Job)));
+    return;
+  }
+  if (process.argv.includes('--paths-job')) {
+    console.log(JSON.stringify(measurePaths(examples)));
+    return;
+  }
+  if (process.argv.includes('--paths')) {
+    printPaths(pathsInChild());
     return;
   }
   const maxStates = Number(option('--max-states') ?? 4_000_000);
@@ -173,6 +195,7 @@ function main(): void {
   }
   printTable(rows);
   summarise(measured);
+  printPaths(pathsInChild());
 }
 
 /** The targets of the issue, read off the measurements. */

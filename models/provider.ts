@@ -79,10 +79,8 @@ export const providerMachine = setup({
       initial: 'up',
       states: {
         up: {
-          meta: {
-            rules: ['KP-04', 'KP-05'],
-            refuse: { KMS_UP: (c: ProviderContext) => `${c.id} is already up` },
-          },
+          // No rule on the state: which one applies (KP-04, KP-05) is the kind's, said by the transitions.
+          meta: { refuse: { KMS_UP: (c: ProviderContext) => `${c.id} is already up` } },
           on: {
             KMS_DOWN: { target: 'down', ...rules('DOC-03') },
             RELEASE_KEY: [

@@ -16,7 +16,7 @@ export const vcenterMachine = setup({
   initial: 'up',
   states: {
     up: {
-      meta: { rules: ['KP-04', 'KP-13'], refuse: { VCENTER_UP: 'vCenter is already up' } },
+      meta: { refuse: { VCENTER_UP: 'vCenter is already up' } },
       on: { VCENTER_DOWN: { target: 'down', ...rules('DOC-03') } },
     },
     down: {

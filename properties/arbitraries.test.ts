@@ -13,7 +13,9 @@ import { RELEASES } from '../models/vocabulary.ts';
 import type { Topology } from '../models/topology.ts';
 import { initialWorld, step } from '../src/world/world.ts';
 import { alwaysRefused, eventsArb, scenario, scenarioArb, topologyArb } from './arbitraries.ts';
-import { assertScenarios, eventsJson, topologyYaml } from './report.ts';
+import { eventsJson } from '../src/events-file.ts';
+import { topologyYaml } from '../src/topology/write.ts';
+import { assertScenarios } from './report.ts';
 
 const sites = topologyArb.map((t) => scenario(t, []));
 

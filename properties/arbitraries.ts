@@ -15,7 +15,7 @@
  */
 import fc from 'fast-check';
 import { hasTpm2, persistenceSupported } from '../models/definitions.ts';
-import { eventInstances } from '../src/explore/instances.ts';
+import { alwaysRefused, eventInstances } from '../src/explore/instances.ts';
 import type { EventType, KpmEvent } from '../models/events.ts';
 import { formatEvent } from '../src/events.ts';
 import { inAlphabet, type AlphabetName } from '../src/catalogue/alphabets.ts';
@@ -220,35 +220,7 @@ const KINDS: readonly { weight: number; types: readonly EventType[] }[] = [
 /** Weight of the events refused in every state: refusals are part of the contract (interface.md). */
 const REFUSED_WEIGHT = 1;
 
-const UNKNOWN = 'no-such-id';
-
-/**
- * Events the topology makes refused in every state (interface.md, "Events"): the ones
- * src/explore/instances.ts leaves out for that reason, and events naming ids that do not exist.
- */
-export function alwaysRefused(topology: Topology): KpmEvent[] {
-  const events: KpmEvent[] = [];
-  for (const p of topology.providers) {
-    if (p.kind === 'native')
-      events.push({ type: 'KMS_DOWN', provider: p.id }, { type: 'KMS_UP', provider: p.id });
-  }
-  for (const h of topology.hosts) {
-    if (!persistenceSupported(h)) {
-      events.push(
-        { type: 'KEY_PERSISTENCE_ENABLE', host: h.id },
-        { type: 'KEY_PERSISTENCE_DISABLE', host: h.id },
-      );
-    }
-    if (!hasTpm2(h)) events.push({ type: 'TPM_REPLACE', host: h.id });
-  }
-  for (const vm of topology.vms) if (vm.encryptedBy === null) events.push({ type: 'VM_UNLOCK', vm: vm.id });
-  events.push(
-    { type: 'KMS_DOWN', provider: UNKNOWN },
-    { type: 'HOST_REBOOT', host: UNKNOWN },
-    { type: 'VM_POWER_ON', vm: UNKNOWN },
-  );
-  return events;
-}
+export { alwaysRefused };
 
 /** How traces are generated and shrunk. */
 export interface TraceGeneration {

@@ -68,3 +68,27 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'object') return 'an object';
   return `the ${typeof value} ${String(value)}`;
 }
+
+/**
+ * The problems of several inputs, gathered so that one run reports them all: each `attempt` keeps
+ * the problems of a load that fails with bad input (anything else is a bug, and is thrown).
+ */
+export class ProblemList {
+  readonly problems: Problem[] = [];
+
+  /** The value `load` gives, or undefined when it failed with bad input (its problems are kept). */
+  attempt<T>(load: () => T): T | undefined {
+    try {
+      return load();
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      this.problems.push(...error.problems);
+      return undefined;
+    }
+  }
+
+  /** Throws every problem gathered, if there is one. */
+  throwIfAny(): void {
+    if (this.problems.length > 0) throw new InputError(this.problems);
+  }
+}

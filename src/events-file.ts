@@ -234,3 +234,9 @@ function isValidEvent(item: unknown): item is Fields {
   const keys = Object.keys(item);
   return keys.length === 1 + targets.length && targets.every((f) => typeof item[f] === 'string');
 }
+
+/** An events file: a JSON array, one event per line (what `loadEvents` reads back). */
+export function eventsJson(events: readonly KpmEvent[]): string {
+  if (events.length === 0) return '[]';
+  return `[\n${events.map((e) => `  ${JSON.stringify(e)}`).join(',\n')}\n]`;
+}

@@ -13,7 +13,7 @@ import { formatReport } from '../check/format.ts';
 import { junitXml } from '../check/junit.ts';
 import { allAsExpected, type CheckReport, type PropertyResult } from '../check/report.ts';
 import { DEFAULT_MAX_STATES, DEFAULT_RANDOM_BUDGET, runCheck } from '../check/run.ts';
-import { InputError, type Problem } from '../errors.ts';
+import { InputError, ProblemList } from '../errors.ts';
 import { loadTopology } from '../topology/load.ts';
 import type { Topology } from '../../models/topology.ts';
 import { nonEmptyPath, nonNegativeInt, positiveInt, seed } from './arguments.ts';
@@ -145,24 +145,15 @@ export function checkCommand(): Command {
 
 /** The topology and the output paths, with every problem of all of them in one error. */
 function checkInputs(topologyFile: string, options: CheckFlags): Topology {
-  const problems: Problem[] = [];
-  const attempt = <T>(check: () => T): T | undefined => {
-    try {
-      return check();
-    } catch (error) {
-      if (!(error instanceof InputError)) throw error;
-      problems.push(...error.problems);
-      return undefined;
-    }
-  };
-  const topology = attempt(() => loadTopology(topologyFile));
+  const inputs = new ProblemList();
+  const topology = inputs.attempt(() => loadTopology(topologyFile));
   if (options.traces !== false) {
     const traces = options.traces;
     const hint =
       traces === DEFAULT_TRACES
         ? '; this is the default --traces folder: choose another with --traces DIR, or use --no-traces'
         : '';
-    attempt(() => {
+    inputs.attempt(() => {
       try {
         checkOutputFolder(traces, '--traces');
       } catch (error) {
@@ -175,10 +166,10 @@ function checkInputs(topologyFile: string, options: CheckFlags): Topology {
   }
   if (options.junit !== undefined) {
     const junit = options.junit;
-    attempt(() => checkOutputFile(junit, '--junit'));
+    inputs.attempt(() => checkOutputFile(junit, '--junit'));
   }
-  if (topology === undefined || problems.length > 0) throw new InputError(problems);
-  return topology;
+  inputs.throwIfAny();
+  return topology as Topology;
 }
 
 /** The trace files and the JUnit report; a write that fails is kept for the end, after the verdicts. */

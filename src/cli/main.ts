@@ -7,7 +7,9 @@ import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { configureExits, runProgram } from './exit.ts';
 import { checkCommand } from './check.ts';
+import { pathsCommand } from './paths.ts';
 import { replayCommand } from './replay.ts';
+import { reportCommand } from './report.ts';
 import { handleStdoutErrors, warnIfStdoutWasClosed } from './stdout.ts';
 
 const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -19,14 +21,15 @@ export function buildProgram(): Command {
   const program = new Command('kpm')
     .version(packageJson.version)
     .description(
-      'An executable model of VMware vSphere key persistence: check its properties, replay event traces.',
+      'An executable model of VMware vSphere key persistence: check its properties, replay event traces, generate and run test paths, write the specification review.',
     )
     .showSuggestionAfterError();
 
   // One line per command, each defined in its own file of src/cli/ (interface.md, "The command").
-  // Still to come: paths, report.
   program.addCommand(checkCommand());
   program.addCommand(replayCommand());
+  program.addCommand(pathsCommand());
+  program.addCommand(reportCommand());
 
   configureExits(program);
   return program;

@@ -7,7 +7,7 @@
  * flat with the length of the trace (100,000 events and more); only the events themselves are held.
  */
 import { Command } from 'commander';
-import { InputError, type Problem } from '../errors.ts';
+import { ProblemList } from '../errors.ts';
 import type { KpmEvent } from '../../models/events.ts';
 import { formatEvent } from '../events.ts';
 import { loadEvents } from '../events-file.ts';
@@ -105,20 +105,11 @@ class ChunkedOutput {
 
 /** Both files, with the problems of both reported together so that one run shows everything to fix. */
 function loadInputs(topologyFile: string, eventsFile: string) {
-  const problems: Problem[] = [];
-  const attempt = <T>(load: () => T): T | undefined => {
-    try {
-      return load();
-    } catch (error) {
-      if (!(error instanceof InputError)) throw error;
-      problems.push(...error.problems);
-      return undefined;
-    }
-  };
-  const topology = attempt(() => loadTopology(topologyFile));
-  const events = attempt(() => loadEvents(eventsFile));
-  if (topology === undefined || events === undefined) throw new InputError(problems);
-  return { topology, events };
+  const inputs = new ProblemList();
+  const topology = inputs.attempt(() => loadTopology(topologyFile));
+  const events = inputs.attempt(() => loadEvents(eventsFile));
+  inputs.throwIfAny();
+  return { topology: topology as Topology, events: events as KpmEvent[] };
 }
 
 export interface TraceFormat {

@@ -17,6 +17,8 @@
  *   the release nor the TPM kind changes during a run);
  * - VM_UNLOCK of an unencrypted VM (it needs no key, so it is never locked).
  * A test checks that each of these is refused in every reachable state of every example.
+ * `alwaysRefused` lists them, with events naming ids the site does not have: they are the negative
+ * tests of `kpm paths --cover refusals`, and the random traces of the property suites use them.
  */
 import { hasTpm2, persistenceSupported } from '../../models/definitions.ts';
 import type { KpmEvent } from '../../models/events.ts';
@@ -54,3 +56,34 @@ function hostEvents(h: Host): KpmEvent[] {
 
 /** A sub-alphabet: which event instances an exploration may use. */
 export type Alphabet = (event: KpmEvent) => boolean;
+
+/** An id no topology gives anything (topology ids are checked for it being free only by chance). */
+export const UNKNOWN_ID = 'no-such-id';
+
+/**
+ * Events the topology makes refused in every state (interface.md, "Events"): the ones
+ * `eventInstances` leaves out for that reason, and events naming ids that do not exist.
+ */
+export function alwaysRefused(topology: Topology): KpmEvent[] {
+  const events: KpmEvent[] = [];
+  for (const p of topology.providers) {
+    if (p.kind === 'native')
+      events.push({ type: 'KMS_DOWN', provider: p.id }, { type: 'KMS_UP', provider: p.id }); // KP-13
+  }
+  for (const h of topology.hosts) {
+    if (!persistenceSupported(h)) {
+      events.push(
+        { type: 'KEY_PERSISTENCE_ENABLE', host: h.id }, // DOC-01
+        { type: 'KEY_PERSISTENCE_DISABLE', host: h.id },
+      );
+    }
+    if (!hasTpm2(h)) events.push({ type: 'TPM_REPLACE', host: h.id }); // DOC-09
+  }
+  for (const vm of topology.vms) if (vm.encryptedBy === null) events.push({ type: 'VM_UNLOCK', vm: vm.id });
+  events.push(
+    { type: 'KMS_DOWN', provider: UNKNOWN_ID },
+    { type: 'HOST_REBOOT', host: UNKNOWN_ID },
+    { type: 'VM_POWER_ON', vm: UNKNOWN_ID },
+  );
+  return events;
+}
