@@ -21,9 +21,10 @@ import {
   type Shape,
 } from './harness.ts';
 import { edge, edge702, edgeWithoutPersistence } from './sites.ts';
+import { runs } from './runs.ts';
 
 /** Random sites per counterexample property: each run is a whole search and shrink, so fewer runs. */
-const COUNTEREXAMPLE_SITES = { numRuns: 25 };
+const COUNTEREXAMPLE_SITES = { numRuns: runs(25) };
 
 // --- the shape of the documented counterexamples -----------------------------------------------
 

@@ -12,6 +12,7 @@ import { parseEvents, parseEventsWithYaml, quickEvents } from '../src/events-fil
 import { parseTopology } from '../src/topology/load.ts';
 import { checkRules } from '../src/topology/rules.ts';
 import { decodeUtf8 } from '../src/yaml-source.ts';
+import { runs } from '../properties/runs.ts';
 
 const EXAMPLES = 'examples/';
 const read = (name: string) => readFileSync(`${EXAMPLES}${name}`, 'utf8');
@@ -182,7 +183,7 @@ describe('mutated examples reach the loaders as valid input or as bad input, nev
           });
         },
       ),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 
@@ -199,7 +200,7 @@ describe('mutated examples reach the loaders as valid input or as bad input, nev
           );
         },
       ),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 });
@@ -227,6 +228,6 @@ test('the quick reading of long event files gives what the YAML parser gives (va
         expect(quick).toEqual(yaml);
       },
     ),
-    { numRuns: 300 },
+    { numRuns: runs(300) },
   );
 });

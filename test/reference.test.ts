@@ -17,6 +17,7 @@ import {
   type CatchTable,
 } from '../reference/catch-table.ts';
 import { KeyManagerSite } from '../reference/key-manager.ts';
+import { runs } from '../properties/runs.ts';
 
 const dir = fileURLToPath(new URL('../reference/', import.meta.url));
 
@@ -49,6 +50,6 @@ test('it agrees with the model on random sites and traces, every option included
         });
       },
     ),
-    { numRuns: 60 },
+    { numRuns: runs(60) },
   );
 });

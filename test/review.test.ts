@@ -77,6 +77,9 @@ function context(overrides: Partial<ReviewContext> = {}): ReviewContext {
     transitions: 0,
     depth: 0,
     elapsedMs: 0,
+    method: 'full product',
+    explorations: [],
+    couplings: [],
     properties: [],
     operator: [],
   };

@@ -32,7 +32,7 @@ import type { Topology } from '../../models/topology.ts';
 import { plans as plansOf, propertyRecord } from '../catalogue/catalogue.ts';
 import { evaluateTrace } from '../catalogue/evaluate.ts';
 import type { Check, Plan } from '../catalogue/plan.ts';
-import { CouplingError, CouplingRecorder, type Coupling } from '../explore/coupling.ts';
+import { CouplingError, CouplingRecorder, UnexplorableModel, type Coupling } from '../explore/coupling.ts';
 import { ownersOf } from '../explore/groups.ts';
 import { eventInstances } from '../explore/instances.ts';
 import { formatEvent } from '../events.ts';
@@ -108,7 +108,8 @@ export function decompose(topology: Topology, options: ComposeOptions): Decompos
       const check = explore(topology, all, units, options);
       return { method: 'full product', parts: [partOf(all, [all], check)], couplings };
     } catch (error) {
-      if (!(error instanceof CouplingError) || !couple(error.coupling)) throw error;
+      if (!(error instanceof CouplingError)) throw error;
+      if (!couple(error.coupling)) throw new UnexplorableModel(error.coupling);
     }
   }
 }

@@ -50,6 +50,21 @@ export class CouplingError extends Error {
   }
 }
 
+/**
+ * Thrown when even the product of every host cannot be held by the tables: the model makes an
+ * event of one host change the shared services. No production statechart does (models/components.ts
+ * gives the services no owner); a variant that did is refused with its reason, never explored wrong.
+ */
+export class UnexplorableModel extends Error {
+  constructor(readonly coupling: Coupling) {
+    super(
+      `the model cannot be explored: ${coupling.reason}. The explorer keeps the shared services apart ` +
+        `from the hosts (src/explore/tables.ts), so a host's event must not change them.`,
+    );
+    this.name = 'UnexplorableModel';
+  }
+}
+
 export function describeHosts(hosts: CoupledHosts): string {
   return hosts === 'every host' ? 'every host' : hosts.join(', ');
 }

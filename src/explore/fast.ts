@@ -18,6 +18,7 @@ import type { Alphabet } from './instances.ts';
 import type { Bounds } from './direct.ts';
 import { Observations } from './observation-pieces.ts';
 import { PackedSearch, type SearchProgress } from './packed.ts';
+import { CouplingError, UnexplorableModel } from './coupling.ts';
 import { tablesFor, type Tables } from './tables.ts';
 
 export type { SearchProgress } from './packed.ts';
@@ -79,6 +80,10 @@ export interface Exploration {
   findFirstStep(
     check: (before: ObservedState, event: KpmEvent, after: ObservedState) => string | null,
   ): StepFinding | null;
+  /** The units of hosts explored as one block each (each host alone unless coupled), topology order. */
+  readonly units: readonly (readonly string[])[];
+  /** State `id` as the tables hold it: the services' index, then one block index per unit. */
+  packed(id: number): { services: number; blocks: number[] };
   /** Sizes, for reports and the bench. */
   stats(): ExplorationStats;
 }
@@ -95,6 +100,35 @@ export interface ExplorationStats {
 
 const everything: Alphabet = () => true;
 
+/**
+ * The whole site, with the hosts that turn out coupled (a CouplingError of the tables: a step of
+ * one host that changes another, or the services) merged into one unit and explored again, until
+ * nothing couples the units. For the commands that need the whole site's graph (kpm paths, the
+ * review's losses); kpm check decides most properties on parts instead (src/check/compose.ts).
+ */
+export function exploreSite(
+  topology: Topology,
+  options: Omit<ExploreOptions, 'units'> = {},
+  model: Model = productionModel,
+): Exploration {
+  let units: string[][] = topology.hosts.map((h) => [h.id]);
+  for (;;) {
+    try {
+      return explore(topology, { ...options, units }, model);
+    } catch (error) {
+      if (!(error instanceof CouplingError)) throw error;
+      const { hosts } = error.coupling;
+      const coupled = hosts === 'every host' ? units : units.filter((u) => u.some((h) => hosts.includes(h)));
+      if (coupled.length < 2) throw new UnexplorableModel(error.coupling);
+      const merged = topology.hosts.map((h) => h.id).filter((h) => coupled.some((u) => u.includes(h)));
+      units = [merged, ...units.filter((u) => !coupled.includes(u))];
+      units.sort((a, b) => order(topology, a[0]) - order(topology, b[0]));
+    }
+  }
+}
+
+const order = (topology: Topology, host: string) => topology.hosts.findIndex((h) => h.id === host);
+
 export function explore(
   topology: Topology,
   options: ExploreOptions = {},
@@ -104,6 +138,9 @@ export function explore(
   const search = new PackedSearch(tables, {
     alphabet: options.alphabet ?? everything,
     capacity: Math.min(options.maxStates ?? 0, 1 << 20) || undefined,
+    // Each (services, block) pair the closure visits is a state of the search, or a projection of
+    // one: past the bound, closing costs what the search itself would not.
+    closureBudget: options.maxStates === undefined ? undefined : Math.min(options.maxStates, 1 << 16),
   });
   return new PackedExploration(search.run(options));
 }
@@ -130,6 +167,9 @@ class PackedExploration implements Exploration {
   }
   get depth() {
     return this.search.depth;
+  }
+  get units() {
+    return this.tables.units;
   }
   get events() {
     return this.search.dispatch.events;
@@ -210,6 +250,12 @@ class PackedExploration implements Exploration {
       return true;
     });
     return found;
+  }
+
+  packed(id: number): { services: number; blocks: number[] } {
+    this.checkId(id);
+    const fields = this.search.set.read(id, this.words);
+    return { services: fields[0], blocks: Array.from(fields.subarray(1)) };
   }
 
   stats(): ExplorationStats {

@@ -201,7 +201,8 @@ export class Tables {
     const rep = this.groups.representative[g];
     const world = this.placeAtRepresentative(g, s, b);
     const event = this.events.local[rep][l];
-    this.checkSettled(g, s, b, world, event);
+    // With one unit there is no other unit whose events the effects could follow.
+    if (this.units.length > 1) this.checkSettled(g, s, b, world, event);
     const result = this.run(world, event);
     let next = REFUSED;
     if (result !== null) {

@@ -20,7 +20,7 @@ import type { AnyMachineSnapshot, AnyStateMachine, AnyTransitionDefinition } fro
 import { getStateNodes } from 'xstate';
 import type { StateMeta, TransitionMeta } from '../../models/meta.ts';
 import { describe } from '../statecharts/inventory.ts';
-import { ownerOf } from '../explore/groups.ts';
+import { ownersOf } from '../explore/groups.ts';
 import { layoutOf } from '../world/layout.ts';
 import { initialWorld, step, traceTransitions, type TransitionRecord } from '../world/world.ts';
 import type { PathGraph } from './graph.ts';
@@ -69,32 +69,33 @@ const empty = (): Accumulator => ({ transitions: new Set(), rules: new Set() });
 export function edgeCoverage(graph: PathGraph): EdgeCoverage {
   const reset = traceReset(graph);
   const layout = layoutOf(graph.topology);
-  const hostIndex = new Map(graph.topology.hosts.map((h, i) => [h.id, i]));
+  const unitOf = unitIndex(graph);
   const eventHost = graph.events.map((e) => {
-    const owner = ownerOf(layout, e);
-    return owner === null ? -1 : (hostIndex.get(owner) as number);
+    const owner = ownersOf(layout, e)[0];
+    return owner === undefined ? -1 : (unitOf.get(owner) as number);
   });
-  const hosts = graph.topology.hosts.length;
-  // The packed form of every state: services, then one block per host.
-  const packed = new Int32Array(graph.states * (1 + hosts));
+  // Units of hosts, as the exploration holds them: each host alone unless the model couples hosts.
+  const units = graph.exploration.units.length;
+  // The packed form of every state: services, then one block per unit.
+  const packed = new Int32Array(graph.states * (1 + units));
   for (let s = 0; s < graph.states; s++) {
     const p = graph.exploration.packed(s);
-    packed[s * (1 + hosts)] = p.services;
-    p.blocks.forEach((b, h) => (packed[s * (1 + hosts) + 1 + h] = b));
+    packed[s * (1 + units)] = p.services;
+    p.blocks.forEach((b, h) => (packed[s * (1 + units) + 1 + h] = b));
   }
   const parts = new Map<string, Covered>();
   const combined = new Map<string, Covered>();
   const edge: Covered[] = new Array(graph.edges);
   let traced = 0;
   for (let i = 0; i < graph.edges; i++) {
-    const from = graph.edgeFrom[i] * (1 + hosts);
+    const from = graph.edgeFrom[i] * (1 + units);
     const e = graph.edgeEvent[i];
     const h = eventHost[e];
     const keys = partKeys(
       e,
       h,
-      packed.subarray(from, from + 1 + hosts),
-      packed[graph.edgeTo[i] * (1 + hosts)],
+      packed.subarray(from, from + 1 + units),
+      packed[graph.edgeTo[i] * (1 + units)],
     );
     let missing = false;
     for (const k of keys) if (k !== null && !parts.has(k)) missing = true;
@@ -118,7 +119,7 @@ export function edgeCoverage(graph: PathGraph): EdgeCoverage {
 }
 
 /**
- * The key of the event's own part, then one per host for its automatic effects (null: in the
+ * The key of the event's own part, then one per unit of hosts for its automatic effects (null: in the
  * event's part). `state` is the packed source state: services, then each host's block.
  */
 function partKeys(e: number, h: number, state: Int32Array, servicesAfter: number): (string | null)[] {
@@ -136,8 +137,9 @@ function traceStep(graph: PathGraph, from: number, e: number): Map<number, Accum
   const world = graph.exploration.world(from);
   const event = graph.events[e];
   const layout = layoutOf(graph.topology);
-  const hostIndex = new Map(graph.topology.hosts.map((h, i) => [h.id, i]));
-  const own = ownerOf(layout, event);
+  const unitOf = unitIndex(graph);
+  const owner = ownersOf(layout, event)[0];
+  const own = owner === undefined ? null : unitOf.get(owner);
   const byHost = new Map<number, Accumulator>();
   const records: TransitionRecord[] = [];
   const previous = traceTransitions((r) => records.push(r));
@@ -153,13 +155,21 @@ function traceStep(graph: PathGraph, from: number, e: number): Map<number, Accum
       continue;
     }
     const host = concerns(record);
-    const index = host === null || host === own ? MAIN : (hostIndex.get(host) ?? MAIN);
+    const unit = host === null ? null : unitOf.get(host);
+    const index = unit === null || unit === undefined || unit === own ? MAIN : unit;
     let acc = byHost.get(index);
     if (!acc) byHost.set(index, (acc = empty()));
     for (const r of [...pending, record]) note(acc, r);
     pending = [];
   }
   return byHost;
+}
+
+/** Each host's unit (its index among the exploration's units). */
+function unitIndex(graph: PathGraph): Map<string, number> {
+  const index = new Map<string, number>();
+  graph.exploration.units.forEach((unit, u) => unit.forEach((h) => index.set(h, u)));
+  return index;
 }
 
 /** A provider asked whether it would release a key: part of the delivery it gathers facts for. */

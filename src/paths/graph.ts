@@ -8,7 +8,7 @@
 import type { KpmEvent } from '../../models/events.ts';
 import { productionModel, type Model } from '../../models/index.ts';
 import type { Topology } from '../../models/topology.ts';
-import { explore, type Exploration } from '../explore/fast.ts';
+import { exploreSite, type Exploration } from '../explore/fast.ts';
 import type { ObservedState } from '../world/observe.ts';
 
 export interface PathGraph {
@@ -47,7 +47,7 @@ export function buildGraph(
   model = productionModel,
 ): PathGraph {
   const maxStates = options.maxStates ?? DEFAULT_MAX_STATES;
-  const exploration = explore(topology, { symmetry: false, maxStates }, model);
+  const exploration = exploreSite(topology, { maxStates }, model);
   if (!exploration.complete) throw new GraphTooLarge(topology.name, maxStates);
   const n = exploration.states;
   const count = exploration.events.length;

@@ -9,7 +9,7 @@
 import type { EventType, KpmEvent } from '../../models/events.ts';
 import type { Model } from '../../models/index.ts';
 import type { Topology } from '../../models/topology.ts';
-import { explore } from '../explore/fast.ts';
+import { exploreSite } from '../explore/fast.ts';
 
 export interface Workload {
   kind: 'vm' | 'diskGroup';
@@ -40,9 +40,9 @@ export function shortestLosses(
   alphabet: ReadonlySet<EventType>,
   model?: Model,
 ): LossReport {
-  const x = explore(
+  const x = exploreSite(
     topology,
-    { alphabet: (e) => alphabet.has(e.type), symmetry: false, maxStates: MAX_STATES },
+    { alphabet: (e) => alphabet.has(e.type), maxStates: MAX_STATES },
     model,
   );
   const initial = x.observed(0);
