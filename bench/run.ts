@@ -1,6 +1,8 @@
 /**
  * `npm run bench`: how fast and how big the exhaustive explorer is, on the bundled edge site and on
- * synthetic sites of 2 to 8 hosts (bench/synthetic.ts), with and without symmetry reduction.
+ * synthetic sites of 2 to 8 hosts (bench/synthetic.ts), the product of every host; then `kpm check`
+ * on generated sites of 10 to 1,000 hosts (bench/generated.ts), part by part (src/check/compose.ts),
+ * beside the full product of the same sites as far as it goes, with the 1,000/10 time ratio.
  *
  * Each measurement runs in a fresh child process, so that its time includes building the tables
  * from the statecharts and its peak RSS is its own. A run stops at --max-states (default 4,000,000)
@@ -10,24 +12,27 @@
  * Then `kpm paths` on the edge site (bench/paths.ts): exploration, per-step coverage, and for each
  * target its generation time, total steps and baseline, with XState's figures.
  *
- *   npm run bench [-- --max-states N] [-- --quick] [-- --paths]   (--paths: the paths figures only)
+ *   npm run bench [-- --max-states N] [-- --quick] [-- --paths] [-- --check]
+ *   (--paths: the paths figures only; --check: the kpm check series only)
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { alphabetFilter as alphabetNamed, type AlphabetName } from '../src/catalogue/alphabets.ts';
 import { exploreDirect } from '../src/explore/direct.ts';
+import { runCheck } from '../src/check/run.ts';
 import { explore } from '../src/explore/fast.ts';
 import { loadTopology } from '../src/topology/load.ts';
 import type { Topology } from '../models/topology.ts';
 import { measurePaths, printPaths, type PathsMeasure } from './paths.ts';
+import { generatedSite } from './generated.ts';
 import { branchSite, syntheticSite } from './synthetic.ts';
 
 interface Job {
   site: string;
   alphabet: AlphabetName;
-  engine: 'packed' | 'direct';
-  symmetry: boolean;
+  /** packed, direct: the explorers over the product; check: kpm check (check-full: with --full). */
+  engine: 'packed' | 'direct' | 'check' | 'check-full';
   maxStates: number;
 }
 
@@ -38,6 +43,9 @@ interface Measure {
   seconds: number;
   tableSteps: number | null;
   peakRssMb: number;
+  /** kpm check: explorations, and verdicts not as expected. */
+  explorations?: number;
+  notAsExpected?: number;
 }
 
 const here = fileURLToPath(import.meta.url);
@@ -46,6 +54,7 @@ const examples = join(here, '..', '..', 'examples');
 function siteNamed(name: string): Topology {
   if (name === 'edge-site') return loadTopology(join(examples, 'edge-site.yaml'));
   if (name.startsWith('branch-')) return branchSite(Number(name.replace('branch-', '')));
+  if (name.startsWith('generated-')) return generatedSite(Number(name.replace('generated-', '')));
   return syntheticSite(Number(name.replace('synthetic-', '')));
 }
 
@@ -54,6 +63,18 @@ function measure(job: Job): Measure {
   const topology = siteNamed(job.site);
   const alphabet = alphabetNamed(job.alphabet);
   const started = performance.now();
+  if (job.engine === 'check' || job.engine === 'check-full') {
+    const r = runCheck(topology, {
+      full: job.engine === 'check-full',
+      maxStates: job.maxStates,
+      randomBudget: 0,
+    });
+    return {
+      ...result(r.complete, r.states, r.transitions, started, null),
+      explorations: r.explorations.length,
+      notAsExpected: r.properties.filter((p) => !p.asExpected).length,
+    };
+  }
   if (job.engine === 'direct') {
     const d = exploreDirect(topology, { alphabet, maxStates: job.maxStates });
     return result(d.complete, d.worlds.length, d.transitions, started, null);
@@ -86,32 +107,39 @@ function inChild(job: Job): Measure {
 
 function jobs(maxStates: number, quick: boolean): Job[] {
   const sizes = quick ? [2, 4] : [2, 4, 6, 8];
-  const packed = (site: string, alphabet: AlphabetName, symmetry: boolean): Job => ({
+  const packed = (site: string, alphabet: AlphabetName): Job => ({
     site,
     alphabet,
     engine: 'packed',
-    symmetry,
     maxStates,
   });
   const out: Job[] = [
-    { site: 'edge-site', alphabet: 'all', engine: 'direct', symmetry: false, maxStates },
-    packed('edge-site', 'all', false),
-    packed('edge-site', 'all', true),
-    packed('branch-6', 'all', false),
-    packed('branch-6', 'all', true),
+    { site: 'edge-site', alphabet: 'all', engine: 'direct', maxStates },
+    packed('edge-site', 'all'),
+    packed('branch-6', 'all'),
   ];
   for (const alphabet of ['all', 'outagesRebootsAndPower'] as const) {
-    for (const n of sizes)
-      out.push(packed(`synthetic-${n}`, alphabet, false), packed(`synthetic-${n}`, alphabet, true));
+    for (const n of sizes) out.push(packed(`synthetic-${n}`, alphabet));
   }
   return out;
+}
+
+/** kpm check on generated sites: part by part up to 1,000 hosts, the full product while it lasts. */
+function checkJobs(maxStates: number, quick: boolean): Job[] {
+  const check = (n: number, engine: 'check' | 'check-full'): Job => ({
+    site: `generated-${n}`,
+    alphabet: 'all',
+    engine,
+    maxStates,
+  });
+  const parts = quick ? [10, 100, 1000] : [10, 30, 100, 300, 1000];
+  return [...[1, 2, 3].map((n) => check(n, 'check-full')), ...parts.map((n) => check(n, 'check'))];
 }
 
 const COLUMNS = [
   'site',
   'alphabet',
   'engine',
-  'sym',
   'result',
   'states',
   'transitions',
@@ -126,7 +154,6 @@ function row(job: Job, m: Measure): string[] {
     job.site,
     job.alphabet,
     job.engine,
-    job.engine === 'direct' ? '-' : job.symmetry ? 'on' : 'off',
     m.complete ? 'complete' : 'bounded',
     m.states.toLocaleString('en-US'),
     m.transitions.toLocaleString('en-US'),
@@ -140,7 +167,7 @@ function row(job: Job, m: Measure): string[] {
 function printTable(rows: string[][]): void {
   const widths = COLUMNS.map((c, i) => Math.max(c.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) =>
-    cells.map((c, i) => (i < 5 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+    cells.map((c, i) => (i < 4 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   console.log(line(COLUMNS));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const r of rows) console.log(line(r));
@@ -180,29 +207,62 @@ function main(): void {
   console.log(
     `kpm bench: node ${process.version}, one core per run, bound ${maxStates.toLocaleString('en-US')} states`,
   );
-  console.log('synthetic-N: see bench/synthetic.ts (7.0U3, TPM 2.0, persistence on odd hosts, a KMS VM and');
-  console.log(
-    'a native vTPM VM per host, vSAN by the KMS); branch-N: 7.0U1 TPM-less hosts with one KMS VM each;',
-  );
-  console.log('"step() calls": table entries computed via XState\n');
-  const rows: string[][] = [];
-  const measured: [Job, Measure][] = [];
-  for (const j of jobs(maxStates, quick)) {
-    const m = inChild(j);
-    measured.push([j, m]);
-    rows.push(row(j, m));
-    process.stderr.write(`  ${row(j, m).slice(0, 5).join(' ')}: ${m.seconds.toFixed(2)} s\n`);
+  if (!process.argv.includes('--check')) {
+    console.log(
+      'synthetic-N: see bench/synthetic.ts (7.0U3, TPM 2.0, persistence on odd hosts, a KMS VM and',
+    );
+    console.log(
+      'a native vTPM VM per host, vSAN by the KMS); branch-N: 7.0U1 TPM-less hosts with one KMS VM each;',
+    );
+    console.log('"step() calls": table entries computed via XState\n');
+    const measured = runJobs(jobs(maxStates, quick));
+    summarise(measured);
   }
-  printTable(rows);
-  summarise(measured);
-  printPaths(pathsInChild());
+  console.log(
+    '\nkpm check on generated-N (bench/generated.ts: eight kinds of host, 7.0U1 to 8.0U3, TPM 2.0,',
+  );
+  console.log('1.2 or none, two VMs per host over a KMS, a Trust Authority and a native provider, vSAN);');
+  console.log('check: part by part (the default); check-full: --full, the product of every host\n');
+  summariseCheck(runJobs(checkJobs(maxStates, quick)));
+  if (!process.argv.includes('--check')) printPaths(pathsInChild());
 }
 
-/** The targets of the issue, read off the measurements. */
+/** Each job in its own child process, the table of all of them. */
+function runJobs(list: Job[]): [Job, Measure][] {
+  const measured: [Job, Measure][] = [];
+  for (const j of list) {
+    const m = inChild(j);
+    measured.push([j, m]);
+    process.stderr.write(`  ${row(j, m).slice(0, 4).join(' ')}: ${m.seconds.toFixed(2)} s\n`);
+  }
+  printTable(measured.map(([j, m]) => row(j, m)));
+  return measured;
+}
+
+/** The scale target of issue 9: linear time, flat memory, every verdict as expected. */
+function summariseCheck(measured: [Job, Measure][]): void {
+  console.log('');
+  for (const [j, m] of measured) {
+    const verdicts =
+      m.notAsExpected === 0 ? 'every verdict as expected' : `${m.notAsExpected} not as expected`;
+    console.log(`${j.site} ${j.engine}: ${m.explorations} exploration(s), ${verdicts}`);
+  }
+  const at = (n: number) => measured.find(([j]) => j.site === `generated-${n}` && j.engine === 'check')?.[1];
+  const [ten, thousand] = [at(10), at(1000)];
+  if (ten && thousand) {
+    console.log(
+      `1,000 hosts against 10: time x${(thousand.seconds / ten.seconds).toFixed(1)} for x100 the hosts ` +
+        `(${ten.seconds.toFixed(2)} s, ${thousand.seconds.toFixed(2)} s); peak RSS ` +
+        `${ten.peakRssMb.toFixed(0)} MB, ${thousand.peakRssMb.toFixed(0)} MB`,
+    );
+  }
+}
+
+/** The targets of the explorer's issue, read off the measurements. */
 function summarise(measured: [Job, Measure][]): void {
   const find = (p: (j: Job) => boolean) => measured.filter(([j]) => p(j));
   const direct = find((j) => j.engine === 'direct')[0]?.[1];
-  const fast = find((j) => j.site === 'edge-site' && j.engine === 'packed' && !j.symmetry)[0]?.[1];
+  const fast = find((j) => j.site === 'edge-site' && j.engine === 'packed')[0]?.[1];
   console.log('');
   if (direct && fast) {
     console.log(
@@ -214,13 +274,11 @@ function summarise(measured: [Job, Measure][]): void {
     (j) => (j.site === 'synthetic-6' || j.site === 'branch-6') && j.engine === 'packed',
   )) {
     const how = m.complete ? `complete, ${m.states.toLocaleString('en-US')} states` : 'bounded';
-    console.log(`six hosts (${j.site}), ${j.alphabet}, symmetry ${j.symmetry ? 'on' : 'off'}: ${how}`);
+    console.log(`six hosts (${j.site}), ${j.alphabet}: ${how}`);
   }
-  for (const [j, m] of find((j) => j.site === 'synthetic-8' && j.alphabet === 'all')) {
+  for (const [, m] of find((j) => j.site === 'synthetic-8' && j.alphabet === 'all')) {
     const rate = Math.round(m.states / m.seconds).toLocaleString('en-US');
-    console.log(
-      `eight hosts, symmetry ${j.symmetry ? 'on' : 'off'}: ${rate} distinct states/s (target 500,000)`,
-    );
+    console.log(`eight hosts: ${rate} distinct states/s (target 500,000)`);
   }
 }
 

@@ -40,11 +40,7 @@ export function shortestLosses(
   alphabet: ReadonlySet<EventType>,
   model?: Model,
 ): LossReport {
-  const x = exploreSite(
-    topology,
-    { alphabet: (e) => alphabet.has(e.type), maxStates: MAX_STATES },
-    model,
-  );
+  const x = exploreSite(topology, { alphabet: (e) => alphabet.has(e.type), maxStates: MAX_STATES }, model);
   const initial = x.observed(0);
   const workloads: Workload[] = [
     ...topology.vms
