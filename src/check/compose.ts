@@ -121,15 +121,7 @@ function exploreParts(
   options: ComposeOptions,
   explored: Map<string, ProductCheck>,
 ): Part[] {
-  const classes = new Map<string, string[][]>();
-  for (const unit of units.list()) {
-    const key = classKey(topology, unit);
-    const members = classes.get(key);
-    if (members) members.push(unit);
-    else classes.set(key, [unit]);
-  }
-  return [...classes.values()].map((members) => {
-    const hosts = members[0];
+  return classesOf(topology, units).map(({ hosts, members }) => {
     const id = hosts.join(' ');
     let check = explored.get(id);
     if (!check) {
@@ -138,6 +130,24 @@ function exploreParts(
     }
     return partOf(hosts, members, check);
   });
+}
+
+/** A class of units of one configuration: its representative's hosts and topology, its members. */
+type UnitClass = Pick<Part, 'hosts' | 'members' | 'topology'>;
+
+function classesOf(topology: Topology, units: Units): UnitClass[] {
+  const classes = new Map<string, string[][]>();
+  for (const unit of units.list()) {
+    const key = classKey(topology, unit);
+    const members = classes.get(key);
+    if (members) members.push(unit);
+    else classes.set(key, [unit]);
+  }
+  return [...classes.values()].map((members) => ({
+    hosts: members[0],
+    members,
+    topology: restrict(topology, members[0]),
+  }));
 }
 
 /**
@@ -149,7 +159,12 @@ function exploreParts(
  * onto the unit). A site machine that sent one host's event on to another host, or whose automatic
  * effects depended on the set of hosts, would differ here; so would a message naming two units.
  */
-function routingCoupling(topology: Topology, units: Units, parts: Part[], model: Model): Coupling | null {
+function routingCoupling(
+  topology: Topology,
+  units: Units,
+  parts: readonly UnitClass[],
+  model: Model,
+): Coupling | null {
   const layout = layoutOf(topology);
   const unitOfHost = new Map<string, number>();
   const unitList = units.list();

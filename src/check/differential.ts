@@ -40,7 +40,11 @@ export function exploreDifferential(
   const letters = (e: KpmEvent) => inAlphabet(alphabet, e) && focus(e);
   const side = (topology: typeof check.left) => {
     const tables = tablesFor(topology, model ?? productionModel, units);
-    const search = new PackedSearch(tables, { alphabet: letters });
+    // Bounded as the pairs are: closing the tables past the bound costs what the pairs would not.
+    const search = new PackedSearch(tables, {
+      alphabet: letters,
+      closureBudget: Math.min(limits.maxStates, 1 << 16),
+    });
     return { search, observations: new Observations(tables), F: search.F };
   };
   const left = side(check.left);
