@@ -13,6 +13,9 @@ export default defineConfig({
     // another; the suites are CPU-bound and start after tsc and prettier, so use both cores.
     maxWorkers: Math.max(2, availableParallelism() - 1),
     // A soak run (npm run soak) is as long as its KPM_SOAK_RUNS make it.
+    // Vitest keeps every core busy already: kpm's own threads (random runs, report checks) would
+    // only compete with it. The tests that are about those threads ask for them explicitly.
+    env: { KPM_WORKERS: '0' },
     testTimeout: process.env.KPM_SOAK_RUNS ? 0 : 120_000,
     reporters: json ? ['default', ['json', { outputFile: json }]] : ['default'],
   },

@@ -7,7 +7,7 @@ import { Writable } from 'node:stream';
 import { describe, expect, test } from 'vitest';
 import { formatReport } from '../src/check/format.ts';
 import type { CheckReport, PropertyResult } from '../src/check/report.ts';
-import { DEFAULT_RANDOM_BUDGET, runCheck, type RandomProgress } from '../src/check/run.ts';
+import { DEFAULT_RANDOM_BUDGET, runCheck, type RandomProgress, type RandomStart } from '../src/check/run.ts';
 import { ProgressLine } from '../src/cli/progress.ts';
 import { loadTopology } from '../src/topology/load.ts';
 
@@ -54,6 +54,26 @@ describe('the random runs past the bound', () => {
     const again = runCheck(edge, { maxStates: 50, randomBudget: 2000, seed: 3 });
     expect(JSON.stringify({ ...again, elapsedMs: 0 })).toBe(JSON.stringify({ ...once, elapsedMs: 0 }));
     expect(runCheck(edge, { maxStates: 50, randomBudget: 0 }).random?.events).toBe(0);
+  });
+
+  test('on worker threads: the same report as in the main thread, each search’s seed announced', () => {
+    const options = { maxStates: 50, full: true, randomBudget: 1500, seed: 7 };
+    const started: RandomStart[] = [];
+    const threaded = runCheck(edge, { ...options, workers: 2, onRandomStart: (s) => started.push(s) });
+    const alone = runCheck(edge, { ...options, workers: 1 });
+    expect(threaded.random?.workers).toBe(2);
+    expect(alone.random?.workers).toBe(1);
+    const same = (r: CheckReport) =>
+      JSON.stringify({ ...r, elapsedMs: 0, random: { ...r.random, workers: 0 } });
+    expect(same(threaded)).toBe(same(alone));
+    // Every search started on a worker (never the main thread), with the seed the report lists.
+    const searches = threaded.random?.searches ?? [];
+    expect(searches.length).toBeGreaterThan(3);
+    expect(started.map((s) => [s.property, s.seed]).sort()).toEqual(
+      searches.map((s) => [`${s.id}${s.subject ? ` ${s.subject}` : ''}`, s.seed]).sort(),
+    );
+    expect(started.every((s) => s.worker === 1 || s.worker === 2)).toBe(true);
+    expect(new Set(searches.map((s) => s.seed)).size).toBe(searches.length);
   });
 
   test('have a default budget, shown in the report', () => {

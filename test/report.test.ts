@@ -87,7 +87,7 @@ beforeAll(async () => {
   // The same inputs twice: once with worker threads for the option flips, once without. Neither
   // the threads nor the folder may change a byte.
   runs = await Promise.all([
-    kpm(['report', '--out', first]),
+    kpm(['report', '--out', first], { KPM_WORKERS: '1' }),
     kpm(['report', '--out', second], { KPM_WORKERS: '0' }),
   ]);
   html = readFileSync(join(first, 'index.html'), 'utf8');

@@ -60,12 +60,24 @@ export interface PoolResult {
 }
 
 export function runRandomJobs(jobs: readonly RandomJob[], options: PoolOptions): PoolResult {
-  const wanted = Math.min(options.workers ?? availableParallelism(), jobs.length);
+  const wanted = Math.min(options.workers ?? defaultThreads(), jobs.length);
   if (wanted > 1 && options.model === productionModel) {
     const pooled = inWorkers(jobs, wanted, options);
     if (pooled !== null) return { results: pooled, workers: wanted };
   }
   return { results: inMainThread(jobs, options), workers: 1 };
+}
+
+/**
+ * One thread per core, unless `KPM_WORKERS` says how many worker threads to use (0: the main thread
+ * alone), as it does for kpm report's checks: the test suites set it, since vitest already keeps
+ * every core busy.
+ */
+function defaultThreads(): number {
+  const asked = Number(process.env.KPM_WORKERS);
+  if (process.env.KPM_WORKERS !== undefined && Number.isInteger(asked) && asked >= 0)
+    return Math.max(1, asked);
+  return availableParallelism();
 }
 
 function inMainThread(jobs: readonly RandomJob[], options: PoolOptions): JobResult[] {
