@@ -133,7 +133,10 @@ function checkJobs(maxStates: number, quick: boolean): Job[] {
     maxStates,
   });
   const parts = quick ? [10, 100, 1000] : [10, 30, 100, 300, 1000];
-  return [...[1, 2, 3].map((n) => check(n, 'check-full')), ...parts.map((n) => check(n, 'check'))];
+  // The full product of three generated hosts has 3,017,856 states (656 s here): bounded, it shows
+  // the wall without waiting for it.
+  const full = (n: number): Job => ({ ...check(n, 'check-full'), maxStates: Math.min(maxStates, 200_000) });
+  return [...[1, 2, 3].map(full), ...parts.map((n) => check(n, 'check'))];
 }
 
 const COLUMNS = [
