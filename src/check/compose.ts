@@ -29,7 +29,7 @@
 import type { KpmEvent } from '../../models/events.ts';
 import type { Model } from '../../models/index.ts';
 import type { Topology } from '../../models/topology.ts';
-import { plans as plansOf, propertyRecord } from '../catalogue/catalogue.ts';
+import { plans as plansOf } from '../catalogue/catalogue.ts';
 import { evaluateTrace } from '../catalogue/evaluate.ts';
 import type { Check, Plan } from '../catalogue/plan.ts';
 import { CouplingError, CouplingRecorder, UnexplorableModel, type Coupling } from '../explore/coupling.ts';
@@ -40,7 +40,7 @@ import { layoutOf } from '../world/layout.ts';
 import { recordFootprints, routeOf } from '../world/world.ts';
 import type { Payload, Send } from '../../models/messages.ts';
 import type { ExploreProgress } from './graph.ts';
-import { checkProduct, resultOf, type ProductCheck } from './product.ts';
+import { checkProduct, notApplicable, resultBase, resultOf, type ProductCheck } from './product.ts';
 import type { CouplingFound, Exploration, OperatorAnswer, PropertyResult } from './report.ts';
 import { classKey, renameEvent, renameSubject, renaming, restrict, Units, type Renaming } from './units.ts';
 
@@ -478,12 +478,7 @@ function everyHost(plan: Plan, d: Decomposition): PropertyResult {
     const i = part.index.get(planKey(plan.id, null));
     return { p, result: i === undefined ? undefined : part.check.results[i] };
   });
-  const base = {
-    id: plan.id,
-    subject: plan.subject,
-    statement: propertyRecord(plan.id).statement,
-    expected: plan.expected,
-  };
+  const base = resultBase(plan);
   const applicable = own.filter((o) => o.result !== undefined && o.result.result !== 'not-applicable');
   if (plan.check === null) {
     if (applicable.length > 0) {
@@ -491,16 +486,7 @@ function everyHost(plan: Plan, d: Decomposition): PropertyResult {
         `${plan.id} applies to a part of the site but not to the site: it speaks of more than hosts`,
       );
     }
-    return {
-      ...base,
-      result: 'not-applicable',
-      asExpected: plan.expected === 'not-applicable',
-      trace: null,
-      evidence: 'nothing on this site that the property speaks of',
-      states: 0,
-      method: 'none',
-      decidedOn: { explorations: [], hosts: [] },
-    };
+    return { ...notApplicable(plan), decidedOn: { explorations: [], hosts: [] } };
   }
   if (applicable.length === 0) {
     throw new Error(`${plan.id} applies to the site but to none of its parts: it speaks of more than hosts`);

@@ -101,6 +101,29 @@ export function checkProduct(topology: Topology, options: ProductOptions): Produ
   };
 }
 
+/** What a plan's result says of it, whatever was found. */
+export function resultBase(plan: Plan) {
+  return {
+    id: plan.id,
+    subject: plan.subject,
+    statement: propertyRecord(plan.id).statement,
+    expected: plan.expected,
+  };
+}
+
+/** The result of a plan whose property speaks of nothing on the site (`check` null). */
+export function notApplicable(plan: Plan): PropertyResult {
+  return {
+    ...resultBase(plan),
+    result: 'not-applicable',
+    asExpected: plan.expected === 'not-applicable',
+    trace: null,
+    evidence: 'nothing on this site that the property speaks of',
+    states: 0,
+    method: 'none',
+  };
+}
+
 function decide(
   topology: Topology,
   plan: Plan,
@@ -108,24 +131,9 @@ function decide(
   graph: (a: AlphabetName) => Graph,
   options: ProductOptions,
 ): PropertyResult {
-  const base = {
-    id: plan.id,
-    subject: plan.subject,
-    statement: propertyRecord(plan.id).statement,
-    expected: plan.expected,
-  };
+  const base = resultBase(plan);
   const check = plan.check;
-  if (check === null) {
-    return {
-      ...base,
-      result: 'not-applicable',
-      asExpected: plan.expected === 'not-applicable',
-      trace: null,
-      evidence: 'nothing on this site that the property speaks of',
-      states: 0,
-      method: 'none',
-    };
-  }
+  if (check === null) return notApplicable(plan);
   let outcome: Outcome;
   if (check.kind === 'search') {
     const g = graph(plan.alphabet);
