@@ -307,6 +307,7 @@ function explore(topology: Topology, hosts: string[], units: Units, options: Com
   const product = () =>
     checkProduct(part, {
       units: blocks,
+      partOfSite: hosts.length < topology.hosts.length,
       maxStates: options.maxStates,
       maxDepth: options.maxDepth,
       model: options.model,
@@ -405,7 +406,7 @@ export function assemble(
       alphabets: [all, ...others],
     };
   });
-  return { properties, operator, explorations };
+  return { properties: unprovenWhileBounded(properties, d), operator, explorations };
 }
 
 function samePlan(a: Plan, b: Plan): boolean {
@@ -467,6 +468,29 @@ function memberResult(
 function restrictCheck(check: Check, unit: string[]): Check {
   if (check.kind !== 'differential') return check;
   return { ...check, left: restrict(check.left, unit), right: restrict(check.right, unit) };
+}
+
+/**
+ * That the hosts are independent is derived from the steps the explorations take: a bounded part
+ * leaves it unproven (a step past the bound could couple its hosts to the others'). Its own
+ * verdicts are bounded already; a `holds` decided on another part is then bounded too. (A
+ * counterexample stands: it was replayed on its own host's part.)
+ */
+function unprovenWhileBounded(results: PropertyResult[], d: Decomposition): PropertyResult[] {
+  const bounded = d.parts
+    .filter((part) => part.check.graphs.some((g) => !g.complete))
+    .map((part) => part.hosts.join(' + '));
+  if (d.method === 'full product' || bounded.length === 0) return results;
+  return results.map((r) =>
+    r.result !== 'holds'
+      ? r
+      : {
+          ...r,
+          result: 'bounded',
+          asExpected: false,
+          evidence: `${r.evidence} on its part; bounded, since the exploration of ${bounded.join(', ')} was: that the hosts are independent is not established past its bound`,
+        },
+  );
 }
 
 /**

@@ -36,10 +36,11 @@ export function exploreDifferential(
   model?: Model,
   focus: (event: KpmEvent) => boolean = () => true,
   units?: readonly (readonly string[])[],
+  partOfSite = false,
 ): DifferentialResult {
   const letters = (e: KpmEvent) => inAlphabet(alphabet, e) && focus(e);
   const side = (topology: typeof check.left) => {
-    const tables = tablesFor(topology, model ?? productionModel, units);
+    const tables = tablesFor(topology, model ?? productionModel, units, partOfSite);
     // Bounded as the pairs are: closing the tables past the bound costs what the pairs would not.
     const search = new PackedSearch(tables, {
       alphabet: letters,

@@ -38,6 +38,8 @@ export interface GraphOptions {
   alphabet: AlphabetName;
   /** Hosts kept as one block each (ExploreOptions.units). */
   units?: readonly (readonly string[])[];
+  /** ExploreOptions.partOfSite. */
+  partOfSite?: boolean;
   maxStates: number;
   maxDepth: number;
   model?: Model;
@@ -52,6 +54,7 @@ export function packedGraph(topology: Topology, options: GraphOptions): Graph {
     {
       alphabet: alphabetFilter(options.alphabet),
       units: options.units,
+      partOfSite: options.partOfSite,
       maxStates: options.maxStates,
       maxDepth: options.maxDepth,
       onProgress: (p) =>

@@ -19,6 +19,8 @@ import { meets, type OperatorAnswer, type PropertyResult } from './report.ts';
 export interface ProductOptions {
   /** Hosts the tables keep as one block each (every host alone by default): coupled hosts together. */
   units?: readonly (readonly string[])[];
+  /** The topology is a part of a larger site (ExploreOptions.partOfSite). */
+  partOfSite?: boolean;
   maxStates: number;
   maxDepth: number;
   model: Model;
@@ -70,6 +72,7 @@ export function checkProduct(topology: Topology, options: ProductOptions): Produ
         maxDepth: options.maxDepth,
         model: options.model,
         units: options.units,
+        partOfSite: options.partOfSite,
         onProgress: options.onProgress,
       });
       graphs.set(alphabet, g);
@@ -164,7 +167,15 @@ function differential(
   options: ProductOptions,
 ): Outcome {
   if (!options.differentialByHost) {
-    const d = exploreDifferential(plan.alphabet, check, options, options.model, undefined, options.units);
+    const d = exploreDifferential(
+      plan.alphabet,
+      check,
+      options,
+      options.model,
+      undefined,
+      options.units,
+      options.partOfSite,
+    );
     return { found: d.counterexample, complete: d.complete, states: d.pairs };
   }
   const hosts = plan.hosts ?? topology.hosts.map((h) => h.id);
@@ -177,6 +188,7 @@ function differential(
       options.model,
       (e) => concerns(topology, e, host),
       options.units,
+      options.partOfSite,
     );
     const shorter =
       d.counterexample && (!best.found || d.counterexample.trace.length < best.found.trace.length);

@@ -15,7 +15,8 @@
  *    reaches another host (a migration, a key pushed to another host): those hosts;
  * 2'. a message of a host's own event (or of the site's start) reaches a host that the part being
  *    explored does not have (the site's automatic effects only ever reach the part's own hosts,
- *    so this is the event acting on another host): the event's host (the part's) and that one;
+ *    so this is the event acting on another host): the event's host (the part's) and that one; a
+ *    message of a service event that does: every host;
  * 3. the message that decides a service event reads a host (the services' next state would then
  *    depend on it), or any other message changes a shared service (an automatic effect, or a
  *    host's own event, would change what every host reads): every host.
@@ -154,6 +155,13 @@ export class CouplingRecorder implements FootprintRecorder {
       };
     } else if (hosts.size > 1) {
       coupling = { hosts: [...hosts], reason: `${what} reaches ${[...hosts].join(' and ')}` };
+    } else if (!this.start && this.owners.length === 0 && [...hosts].some((h) => !this.part.has(h))) {
+      // A service event's message for a host this part does not have: in the whole site it would
+      // act there, whatever named it (the services, or a host of this part).
+      coupling = {
+        hosts: 'every host',
+        reason: `${what} reaches ${[...hosts].join(' and ')}, a host of another part: a service event acts on hosts the part cannot see`,
+      };
     } else if ((this.start || this.owners.length > 0) && [...hosts].some((h) => !this.part.has(h))) {
       const mine = this.start ? [...this.part] : [...this.owners];
       coupling = {

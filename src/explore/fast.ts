@@ -32,6 +32,12 @@ export interface ExploreOptions extends Bounds {
    * as one unit.
    */
   units?: readonly (readonly string[])[];
+  /**
+   * The topology is a part of a larger site (src/check/compose.ts): hosts outside it have events
+   * whose automatic effects reach these hosts, so the tables check those effects even when they
+   * hold a single unit.
+   */
+  partOfSite?: boolean;
   /** Called every 65,536 expanded states. */
   onProgress?: (p: SearchProgress) => void;
 }
@@ -134,7 +140,7 @@ export function explore(
   options: ExploreOptions = {},
   model: Model = productionModel,
 ): Exploration {
-  const tables = tablesFor(topology, model, options.units);
+  const tables = tablesFor(topology, model, options.units, options.partOfSite ?? false);
   const search = new PackedSearch(tables, {
     alphabet: options.alphabet ?? everything,
     capacity: Math.min(options.maxStates ?? 0, 1 << 20) || undefined,

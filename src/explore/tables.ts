@@ -81,6 +81,8 @@ export class Tables {
     topology: Topology,
     readonly model: Model,
     units: readonly Unit[] = hostUnits(topology),
+    /** Hosts outside the topology have events too (see ExploreOptions.partOfSite). */
+    private readonly partOfSite = false,
   ) {
     this.layout = layoutOf(topology);
     this.units = units;
@@ -201,8 +203,9 @@ export class Tables {
     const rep = this.groups.representative[g];
     const world = this.placeAtRepresentative(g, s, b);
     const event = this.events.local[rep][l];
-    // With one unit there is no other unit whose events the effects could follow.
-    if (this.units.length > 1) this.checkSettled(g, s, b, world, event);
+    // Another unit's event: of the tables' own units, or of a host outside this part of a site.
+    // The whole site as one unit has no other (every host coupled: the full product).
+    if (this.units.length > 1 || this.partOfSite) this.checkSettled(g, s, b, world, event);
     const result = this.run(world, event);
     let next = REFUSED;
     if (result !== null) {
@@ -347,14 +350,19 @@ export class Tables {
 const cache = new WeakMap<Topology, WeakMap<Model, Map<string, Tables>>>();
 
 /** One set of tables per topology, model and units, shared by every alphabet and exploration. */
-export function tablesFor(topology: Topology, model: Model, units?: readonly Unit[]): Tables {
+export function tablesFor(
+  topology: Topology,
+  model: Model,
+  units?: readonly Unit[],
+  partOfSite = false,
+): Tables {
   let byModel = cache.get(topology);
   if (!byModel) cache.set(topology, (byModel = new WeakMap()));
   let byUnits = byModel.get(model);
   if (!byUnits) byModel.set(model, (byUnits = new Map()));
   const list = units ?? hostUnits(topology);
-  const key = JSON.stringify(list);
+  const key = JSON.stringify([list, partOfSite]);
   let tables = byUnits.get(key);
-  if (!tables) byUnits.set(key, (tables = new Tables(topology, model, list)));
+  if (!tables) byUnits.set(key, (tables = new Tables(topology, model, list, partOfSite)));
   return tables;
 }
