@@ -18,7 +18,9 @@ import type { Alphabet } from './instances.ts';
 import type { Bounds } from './direct.ts';
 import { Observations } from './observation-pieces.ts';
 import { PackedSearch, type SearchProgress } from './packed.ts';
-import { CouplingError, UnexplorableModel } from './coupling.ts';
+import { CouplingError, CouplingRecorder, UnexplorableModel } from './coupling.ts';
+import { layoutOf } from '../world/layout.ts';
+import { recordFootprints } from '../world/world.ts';
 import { tablesFor, type Tables } from './tables.ts';
 
 export type { SearchProgress } from './packed.ts';
@@ -118,9 +120,23 @@ export function exploreSite(
   model: Model = productionModel,
 ): Exploration {
   let units: string[][] = topology.hosts.map((h) => [h.id]);
+  const all = topology.hosts.map((h) => h.id);
   for (;;) {
+    // Every step watched, as kpm check watches its parts: a step that reads or reaches another
+    // unit's hosts couples them, not only one the tables' own checks catch.
+    const apart = (hosts: readonly string[] | 'every host') =>
+      hosts === 'every host'
+        ? units.length > 1
+        : new Set(hosts.map((h) => units.findIndex((u) => u.includes(h)))).size > 1;
+    const recorder = new CouplingRecorder(layoutOf(topology), all, (coupling) => {
+      if (apart(coupling.hosts)) throw new CouplingError(coupling);
+    });
     try {
-      return explore(topology, { ...options, units }, model);
+      return recordFootprints(recorder, () => {
+        const exploration = explore(topology, { ...options, units }, model);
+        recorder.flush();
+        return exploration;
+      });
     } catch (error) {
       if (!(error instanceof CouplingError)) throw error;
       const { hosts } = error.coupling;

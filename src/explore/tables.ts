@@ -22,7 +22,7 @@ import type { Model } from '../../models/index.ts';
 import type { Topology } from '../../models/topology.ts';
 import { formatEvent } from '../events.ts';
 import { layoutOf, type Layout } from '../world/layout.ts';
-import { effectsOf, initialWorld, step, type World } from '../world/world.ts';
+import { effectsOf, footprintRecorder, initialWorld, step, type World } from '../world/world.ts';
 import {
   compose,
   partsKey,
@@ -347,17 +347,25 @@ export class Tables {
   }
 }
 
-const cache = new WeakMap<Topology, WeakMap<Model, Map<string, Tables>>>();
+const cache = new WeakMap<object, WeakMap<Topology, WeakMap<Model, Map<string, Tables>>>>();
+const UNRECORDED = {};
 
-/** One set of tables per topology, model and units, shared by every alphabet and exploration. */
+/**
+ * One set of tables per topology, model and units, shared by every alphabet and exploration; and
+ * per footprint recorder (src/explore/coupling.ts): a recorder judges the steps the tables run,
+ * so it must never be given entries that other runs filled without it.
+ */
 export function tablesFor(
   topology: Topology,
   model: Model,
   units?: readonly Unit[],
   partOfSite = false,
 ): Tables {
-  let byModel = cache.get(topology);
-  if (!byModel) cache.set(topology, (byModel = new WeakMap()));
+  const scope = footprintRecorder() ?? UNRECORDED;
+  let byTopology = cache.get(scope);
+  if (!byTopology) cache.set(scope, (byTopology = new WeakMap()));
+  let byModel = byTopology.get(topology);
+  if (!byModel) byTopology.set(topology, (byModel = new WeakMap()));
   let byUnits = byModel.get(model);
   if (!byUnits) byModel.set(model, (byUnits = new Map()));
   const list = units ?? hostUnits(topology);

@@ -55,6 +55,11 @@ export function recordFootprints<T>(next: FootprintRecorder, fn: () => T): T {
   }
 }
 
+/** The recorder that sees the steps now, if any. */
+export function footprintRecorder(): FootprintRecorder | null {
+  return recorder;
+}
+
 /** Every component's snapshot, by kind and id. */
 export type Parts = { readonly [K in ComponentKind]: Readonly<Record<string, SnapshotFrom<Model[K]>>> };
 
