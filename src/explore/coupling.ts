@@ -22,9 +22,11 @@
  *    host's own event, would change what every host reads): every host.
  *
  * What it cannot see: a step it never runs. The recorder watches every step the explorer takes,
- * which for a complete exploration is every event from every reachable state of the part explored.
- * The other half of the argument, that the automatic effects which follow another host's event
- * leave a host as it was, is checked by the tables on every reachable pair (tables.ts).
+ * which for a complete exploration is every event from every reachable state of the part explored;
+ * so a bounded part leaves the independence unproven, and kpm check then reports nothing as holding
+ * (compose.ts). The other half of the argument, that the automatic effects which follow another
+ * host's event leave a host as it was, is checked by the tables on every reachable pair of a part
+ * (tables.ts, `checkSettled`).
  */
 import type { AnyMachineSnapshot } from 'xstate';
 import type { KpmEvent } from '../../models/events.ts';
