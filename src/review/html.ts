@@ -96,7 +96,8 @@ function block(b: Block): string {
   }
 }
 
-function inline(text: Text): string {
+/** Text as HTML inline elements (also the summary of a <details> in report.md, where Markdown is not read). */
+export function inline(text: Text): string {
   return spans(text)
     .map((s) => {
       if (typeof s === 'string') return escapeHtml(s);

@@ -3,7 +3,7 @@
  * diagrams as fenced `mermaid` blocks, collapsed parts as `<details>`, which both hosts render.
  */
 import { spans, type Block, type ReviewDocument, type Text } from './document.ts';
-import { escapeHtml } from './html.ts';
+import { escapeHtml, inline as inlineHtml } from './html.ts';
 
 export function renderMarkdown(doc: ReviewDocument): string {
   const toc = doc.sections.map((s, i) => `${i + 1}. [${escapeText(s.title)}](#${s.id})`);
@@ -42,7 +42,7 @@ function block(b: Block): string {
     case 'details':
       // Markdown inside <details> needs blank lines around it.
       return [
-        `<details>\n<summary>${summary(b.summary)}</summary>`,
+        `<details>\n<summary>${inlineHtml(b.summary)}</summary>`,
         ...b.blocks.map(block),
         '</details>',
       ].join('\n\n');
@@ -68,19 +68,6 @@ function inline(text: Text): string {
       if ('strong' in s) return `**${escapeText(s.strong)}**`;
       if ('em' in s) return `_${escapeText(s.em)}_`;
       return `[${escapeText(s.text)}](#${s.ref})`;
-    })
-    .join('');
-}
-
-/** The summary of a <details> is HTML: Markdown is not read there. */
-function summary(text: Text): string {
-  return spans(text)
-    .map((s) => {
-      if (typeof s === 'string') return escapeHtml(s);
-      if ('code' in s) return `<code>${escapeHtml(s.code)}</code>`;
-      if ('strong' in s) return `<strong>${escapeHtml(s.strong)}</strong>`;
-      if ('em' in s) return `<em>${escapeHtml(s.em)}</em>`;
-      return `<a href="#${escapeHtml(s.ref)}">${escapeHtml(s.text)}</a>`;
     })
     .join('');
 }

@@ -64,6 +64,17 @@ const vm = (id: string, host: string, encryptedBy: string, vtpm = false): Vm => 
 });
 const OUTAGES: EventType[] = [...OUTAGE_EVENTS];
 
+/** The edge site's two hosts and VMs (examples/edge-site.yaml, without its native provider). */
+const EDGE_PAIR = {
+  providers: [kms],
+  hosts: [
+    { id: 'esx-01', tpm: '2.0', persistence: true },
+    { id: 'esx-02', tpm: '2.0', persistence: false },
+  ],
+  vms: [vm('db', 'esx-01', 'kms'), vm('app', 'esx-02', 'kms')],
+  vsan: null,
+} satisfies Pick<ReleaseScenario, 'providers' | 'hosts' | 'vms' | 'vsan'>;
+
 export const RELEASE_SCENARIOS: readonly ReleaseScenario[] = [
   {
     id: 'kp-10-edge-outage',
@@ -72,13 +83,7 @@ export const RELEASE_SCENARIOS: readonly ReleaseScenario[] = [
     story:
       'An edge site whose KMS is remote, behind a WAN link. esx-01 has a TPM 2.0 and key persistence, esx-02 a TPM 2.0 and no persistence; each runs a KMS-encrypted VM. The WAN link of each host fails and comes back, hosts reboot.',
     alphabet: ['LINK_DOWN', 'LINK_UP', 'HOST_REBOOT'],
-    providers: [kms],
-    hosts: [
-      { id: 'esx-01', tpm: '2.0', persistence: true },
-      { id: 'esx-02', tpm: '2.0', persistence: false },
-    ],
-    vms: [vm('db', 'esx-01', 'kms'), vm('app', 'esx-02', 'kms')],
-    vsan: null,
+    ...EDGE_PAIR,
   },
   {
     id: 'vcenter-outage-reboot',
@@ -87,13 +92,7 @@ export const RELEASE_SCENARIOS: readonly ReleaseScenario[] = [
     story:
       'The same two hosts and VMs, the KMS on site: vCenter goes down and comes back, hosts reboot. A standard provider’s keys come through vCenter (KP-04).',
     alphabet: ['VCENTER_DOWN', 'VCENTER_UP', 'HOST_REBOOT'],
-    providers: [kms],
-    hosts: [
-      { id: 'esx-01', tpm: '2.0', persistence: true },
-      { id: 'esx-02', tpm: '2.0', persistence: false },
-    ],
-    vms: [vm('db', 'esx-01', 'kms'), vm('app', 'esx-02', 'kms')],
-    vsan: null,
+    ...EDGE_PAIR,
   },
   {
     id: 'vsan-through-outage',
