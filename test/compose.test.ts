@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { enqueueActions } from 'xstate';
+import { assign, enqueueActions } from 'xstate';
 import { productionModel, type Model } from '../models/index.ts';
 import { send } from '../models/messages.ts';
 import { siteMachine } from '../models/site.ts';
@@ -105,6 +105,7 @@ describe('the compositional check equals the full product', () => {
         expect(compositional.couplings).toEqual([
           {
             hosts: 'every host',
+            level: 'block',
             reason: expect.stringMatching(/^the automatic effects that follow an event change esx-0\d again/),
           },
         ]);
@@ -184,10 +185,29 @@ describe('couplings, derived from what the model does', () => {
     expect(report.couplings).toHaveLength(1);
     expect(report.couplings[0].hosts).toBe('every host');
     expect(report.couplings[0].reason).toMatch(/CLUSTER_KEY to every vm/);
+    // The VMs only answer, from their configuration: one part, each host its own block.
+    expect(report.couplings[0].level).toBe('part');
     expect(report.explorations).toHaveLength(1);
     expect(report.fullProduct?.states).toBe(report.states);
     expect(report.properties.every((p) => p.asExpected)).toBe(true);
     const full = runCheck(topology, { full: true, randomBudget: 0 });
+    expect(verdicts(report)).toEqual(verdicts(full));
+  });
+
+  test('keyScope cluster, with VMs that change when asked: one block', () => {
+    const topology = { ...legacy, options: { ...legacy.options, keyScope: 'cluster' as const } };
+    const forgetful: Model = {
+      ...productionModel,
+      name: 'a VM asked for its key forgets that it was running',
+      vm: productionModel.vm.provide({ actions: { giveKeyToBootedHost: assign({ running: false }) } }),
+    };
+    const report = runCheck(topology, { model: forgetful, randomBudget: 0 });
+    expect(report.couplings.map((c) => [c.hosts, c.level])).toEqual([
+      ['every host', 'part'],
+      [['esx-01', 'esx-02'], 'block'],
+    ]);
+    expect(report.couplings[1].reason).toMatch(/BOOT to boot esx-0\d reaches esx-01 and esx-02/);
+    const full = runCheck(topology, { model: forgetful, full: true, randomBudget: 0 });
     expect(verdicts(report)).toEqual(verdicts(full));
   });
 

@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { assign, setup } from 'xstate';
+import { and, assign, setup, stateIn } from 'xstate';
 import { productionModel, type Model } from '../models/index.ts';
 import type { KpmEvent } from '../models/events.ts';
 import { alphabetFilter as alphabet } from '../src/catalogue/alphabets.ts';
 import { eventInstances, type Alphabet } from '../src/explore/instances.ts';
 import { exploreDirect, type DirectExploration } from '../src/explore/direct.ts';
-import { explore, type Exploration } from '../src/explore/fast.ts';
+import { explore, exploreSite, type Exploration } from '../src/explore/fast.ts';
 import { PackedSearch } from '../src/explore/packed.ts';
 import { StateSet } from '../src/explore/state-set.ts';
 import { tablesFor } from '../src/explore/tables.ts';
@@ -402,6 +402,56 @@ describe('the tables come from the model', () => {
     expect(new Set(keysOf(x))).toEqual(new Set(d.keys));
     for (let id = 0; id < x.states; id++)
       expect(replayTo(t, x.traceTo(id), model)).toBe(stateKey(x.world(id)));
+  });
+});
+
+describe("static reads: a host that asks another host's VMs (keyScope cluster)", () => {
+  const c = CASES.find((x) => x.topology === OPTIONS) as Case;
+
+  it("keeps each host its own block, and finds the direct explorer's states", () => {
+    const x = exploreSite(OPTIONS, { alphabet: c.alphabet });
+    expect(x.units).toEqual([['p'], ['q']]);
+    // The states themselves are compared with the direct explorer's above ('other options').
+    expect([x.states, x.transitions]).toEqual([direct(c).worlds.length, direct(c).transitions]);
+  });
+
+  it("explores the hosts as one block when an answer depends on the VM's state", () => {
+    // A VM that gives its key to a booting host only while it runs: what q's boot caches then
+    // depends on p's state, which q's own block cannot know.
+    const onlyWhileRunning: Model = {
+      ...productionModel,
+      name: 'a VM gives its key only while running',
+      vm: productionModel.vm.provide({
+        guards: {
+          clusterKeyObtainable: and([
+            ({ context, event }) =>
+              event.type === 'CLUSTER_KEY' && event.host !== context.host && event.obtainable,
+            stateIn('on'),
+          ]),
+        },
+      }),
+    };
+    const letters = alphabet('outagesAndReboots'); // p's reboot leaves x off (autostart off)
+    const apart = OPTIONS.hosts.map((h) => [h.id]);
+    expect(() => explore(OPTIONS, { alphabet: letters, units: apart }, onlyWhileRunning)).toThrow(
+      /HOST_REBOOT [pq], an event of [pq], asks [pq], and the answer depends on the state of [pq]/,
+    );
+    const x = exploreSite(OPTIONS, { alphabet: letters }, onlyWhileRunning);
+    expect(x.units).toEqual([['p', 'q']]);
+    const d = exploreDirect(OPTIONS, { alphabet: letters }, onlyWhileRunning);
+    expect(new Set(keysOf(x))).toEqual(new Set(d.keys));
+    // The variant is not production: with x off, q's reboot caches x's key only in production.
+    const cachedOnQ = (model: Model) => {
+      let world = initialWorld(OPTIONS, model);
+      for (const event of [
+        { type: 'VM_POWER_OFF', vm: 'x' },
+        { type: 'HOST_REBOOT', host: 'q' },
+      ] as KpmEvent[])
+        world = step(world, event).world;
+      return observe(world).hosts.q.cachedKeys;
+    };
+    expect(cachedOnQ(productionModel)).toContain('x');
+    expect(cachedOnQ(onlyWhileRunning)).not.toContain('x');
   });
 });
 

@@ -19,8 +19,10 @@
  * changes), with the tables' own checks (src/explore/tables.ts). Events that name components of
  * two hosts, and property plans that name two hosts (`Plan.hosts`), couple them too. Coupled hosts
  * form one unit, explored as the product of its hosts; when every host is coupled, that is the
- * full product. `keyScope: 'cluster'` is such a case: a booting host asks every VM of the site for
- * its key.
+ * full product. Hosts that one only asks of the others (a static read: under `keyScope: 'cluster'`
+ * a booting host asks every VM of the site for its key, and each answers from its configuration)
+ * are coupled less: explored in one part, each still its own block of the tables, which check that
+ * every answer is the same in every state its host reaches (src/explore/static-reads.ts).
  *
  * Hosts of one configuration (the same inputs for every component once names are set aside,
  * units.ts) are explored once; their verdicts and traces are the representative's, renamed, and
@@ -75,12 +77,20 @@ const planKey = (id: string, subject: string | null) => `${id} ${subject ?? ''}`
 
 /** Cuts the site into parts and explores each class once, merging the units that turn out coupled. */
 export function decompose(topology: Topology, options: ComposeOptions): Decomposition {
+  // Hosts explored in one part (`units`), and, finer, as one block of the tables (`blocks`).
   const units = new Units(topology);
+  const blocks = new Units(topology);
   const couplings: CouplingFound[] = [];
   const couple = (c: Coupling): boolean => {
-    const merged = c.hosts === 'every host' ? units.mergeAll() : units.merge(c.hosts);
+    const level = c.level ?? 'block';
+    const merge = (u: Units) => (c.hosts === 'every host' ? u.mergeAll() : u.merge(c.hosts));
+    const merged = [merge(units), level === 'block' && merge(blocks)].some(Boolean);
     if (merged)
-      couplings.push({ hosts: c.hosts === 'every host' ? 'every host' : [...c.hosts], reason: c.reason });
+      couplings.push({
+        hosts: c.hosts === 'every host' ? 'every host' : [...c.hosts],
+        level,
+        reason: c.reason,
+      });
     return merged;
   };
   for (const c of staticCouplings(topology, plansOf(topology))) couple(c);
@@ -90,7 +100,7 @@ export function decompose(topology: Topology, options: ComposeOptions): Decompos
   let parts: Part[] | null = null;
   while (parts === null && units.size > 1) {
     try {
-      parts = exploreParts(topology, units, options, explored);
+      parts = exploreParts(topology, units, blocks, options, explored);
     } catch (error) {
       if (!(error instanceof CouplingError) || !couple(error.coupling)) throw error;
     }
@@ -105,7 +115,7 @@ export function decompose(topology: Topology, options: ComposeOptions): Decompos
   const all = topology.hosts.map((h) => h.id);
   for (;;) {
     try {
-      const check = explore(topology, all, units, options);
+      const check = explore(topology, all, units, blocks, options);
       return { method: 'full product', parts: [partOf(all, [all], check)], couplings };
     } catch (error) {
       if (!(error instanceof CouplingError)) throw error;
@@ -118,14 +128,18 @@ export function decompose(topology: Topology, options: ComposeOptions): Decompos
 function exploreParts(
   topology: Topology,
   units: Units,
+  blocks: Units,
   options: ComposeOptions,
   explored: Map<string, ProductCheck>,
 ): Part[] {
   return classesOf(topology, units).map(({ hosts, members }) => {
-    const id = hosts.join(' ');
+    const id = `${hosts.join(' ')} / ${blocks
+      .list()
+      .filter((b) => hosts.includes(b[0]))
+      .join(' / ')}`;
     let check = explored.get(id);
     if (!check) {
-      check = explore(topology, hosts, units, options);
+      check = explore(topology, hosts, units, blocks, options);
       explored.set(id, check);
     }
     return partOf(hosts, members, check);
@@ -298,26 +312,33 @@ export function staticCouplings(topology: Topology, plans: readonly Plan[]): Cou
 }
 
 /**
- * The exploration of `hosts` with the shared services (all of them: the full product), each unit
- * of coupled hosts one block of the tables, watched for anything that couples units.
+ * The exploration of the part of `hosts` with the shared services (all of them: the full product),
+ * each block of coupled hosts one block of the tables, watched for anything that couples parts or
+ * blocks.
  */
-function explore(topology: Topology, hosts: string[], units: Units, options: ComposeOptions): ProductCheck {
+function explore(
+  topology: Topology,
+  hosts: string[],
+  units: Units,
+  blocks: Units,
+  options: ComposeOptions,
+): ProductCheck {
   const part = restrict(topology, hosts);
-  const blocks = hosts.length === topology.hosts.length ? units.list() : [hosts];
+  const tableBlocks = blocks.list().filter((b) => hosts.includes(b[0]));
   const product = () =>
     checkProduct(part, {
-      units: blocks,
+      units: tableBlocks,
       partOfSite: hosts.length < topology.hosts.length,
       maxStates: options.maxStates,
       maxDepth: options.maxDepth,
       model: options.model,
       onProgress: options.onProgress,
       // AV-04 and AV-07 host by host (each on the services and one host) where hosts are independent.
-      differentialByHost: blocks.length > 1 && blocks.every((b) => b.length === 1),
+      differentialByHost: tableBlocks.length > 1 && tableBlocks.every((b) => b.length === 1),
     });
-  if (units.size === 1) return product();
+  if (blocks.size === 1) return product();
   const recorder = new CouplingRecorder(layoutOf(topology), hosts, (coupling) => {
-    if (units.apart(coupling.hosts)) throw new CouplingError(coupling);
+    if ((coupling.level === 'part' ? units : blocks).apart(coupling.hosts)) throw new CouplingError(coupling);
   });
   return recordFootprints(recorder, () => {
     const check = product();

@@ -48,7 +48,8 @@ function explorations(report: CheckReport, paint: Paint): string[] {
   const out: string[] = [];
   for (const c of report.couplings) {
     const hosts = c.hosts === 'every host' ? 'every host' : c.hosts.join(', ');
-    out.push(paint.faint(`  coupled: ${hosts}: ${c.reason}`));
+    const how = c.level === 'part' ? ' (in one part, each host its own block)' : '';
+    out.push(paint.faint(`  coupled${how}: ${hosts}: ${c.reason}`));
   }
   if (report.method === 'full product') return out;
   const rows = report.explorations.map((x) => {

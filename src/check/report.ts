@@ -55,6 +55,11 @@ export interface Exploration extends ExplorationSize {
 /** Hosts found coupled, and what couples them (src/explore/coupling.ts). */
 export interface CouplingFound {
   hosts: string[] | 'every host';
+  /**
+   * `block`: explored as one block of the tables (their product); `part`: in one part of the site,
+   * each its own block, one reading only the other's configuration (src/explore/coupling.ts).
+   */
+  level: 'part' | 'block';
   reason: string;
 }
 

@@ -10,7 +10,11 @@
  * says which host owns each component. A step couples hosts when:
  *
  * 1. one of its messages goes to every component of a kind that hosts own (a broadcast: under
- *    `keyScope: 'cluster'` the boot sends `CLUSTER_KEY` to every VM of the site): every host;
+ *    `keyScope: 'cluster'` the boot sends `CLUSTER_KEY` to every VM of the site): every host, in
+ *    one part (`level: 'part'`). A part without them would not have the components it reaches.
+ *    The hosts whose components it changes are reached (rule 2); the others are only asked, and
+ *    keep their own blocks of the tables, which check that each answer is the same in every state
+ *    its component reaches (tables.ts, `verifyRead`): a static read of its configuration;
  * 2. one message reaches components of two hosts, or the message that decides a host's event
  *    reaches another host (a migration, a key pushed to another host): those hosts;
  * 2'. a message of a host's own event (or of the site's start) reaches a host that the part being
@@ -43,6 +47,11 @@ export interface Coupling {
   hosts: CoupledHosts;
   /** What the model did that couples them, in a sentence. */
   reason: string;
+  /**
+   * `block` (the default): the hosts are explored as one block of the tables, their product. `part`:
+   * in one part of the site, each its own block; what one reads of another is its configuration.
+   */
+  level?: 'part' | 'block';
 }
 
 /** Thrown when a step couples hosts that are being explored apart, or that the tables hold apart. */
@@ -128,10 +137,18 @@ export class CouplingRecorder implements FootprintRecorder {
       this.broadcastTo ??= `${type} to every ${kind}`;
   }
 
+  /** Broadcast recipients are judged by what changes (`replaced`); the others are touched. */
+  reached(): void {}
+
   replaced(kind: ComponentKind, id: string, before: AnyMachineSnapshot, after: AnyMachineSnapshot): void {
-    if (this.message_ === null || this.changedService !== null) return;
-    if (this.layout.instance(kind, id)?.owner !== null) return;
-    if (before !== after && !sameSnapshot(before, after)) this.changedService = `${kind} ${id}`;
+    if (this.message_ === null || before === after) return;
+    const owner = this.layout.instance(kind, id)?.owner;
+    if (owner === undefined) return;
+    // Compared only when it could tell something new (the comparison costs two serialisations).
+    const known = owner === null ? this.changedService !== null : this.hosts.has(owner);
+    if (known || sameSnapshot(before, after)) return;
+    if (owner === null) this.changedService = `${kind} ${id}`;
+    else this.hosts.add(owner);
   }
 
   /** Judges the message seen last; call once the recording is over. */
@@ -142,10 +159,12 @@ export class CouplingRecorder implements FootprintRecorder {
     const decisive = this.index === 0 && !this.start;
     if (decisive) for (const owner of this.owners) hosts.add(owner);
     const what = `${this.start ? 'the start of the site' : formatEvent(this.event as KpmEvent)}: ${message.event.type} to ${address(message)}`;
+    const part: Coupling | null =
+      this.broadcastTo === null
+        ? null
+        : { hosts: 'every host', level: 'part', reason: `${what} sends ${this.broadcastTo} of the site` };
     let coupling: Coupling | null = null;
-    if (this.broadcastTo !== null) {
-      coupling = { hosts: 'every host', reason: `${what} sends ${this.broadcastTo} of the site` };
-    } else if (decisive && this.owners.length === 0 && hosts.size > 0) {
+    if (decisive && this.owners.length === 0 && hosts.size > 0) {
       coupling = {
         hosts: 'every host',
         reason: `${what} reads ${[...hosts].join(', ')}: the services' next state would depend on a host`,
@@ -177,6 +196,7 @@ export class CouplingRecorder implements FootprintRecorder {
     this.broadcastTo = null;
     this.changedService = null;
     if (coupling !== null) this.found(coupling);
+    if (part !== null) this.found(part);
   }
 
   private ownersOf(event: KpmEvent): readonly string[] {

@@ -128,8 +128,9 @@ export function exploreSite(
       hosts === 'every host'
         ? units.length > 1
         : new Set(hosts.map((h) => units.findIndex((u) => u.includes(h)))).size > 1;
+    // The whole site is one part: only couplings of blocks matter here.
     const recorder = new CouplingRecorder(layoutOf(topology), all, (coupling) => {
-      if (apart(coupling.hosts)) throw new CouplingError(coupling);
+      if (coupling.level !== 'part' && apart(coupling.hosts)) throw new CouplingError(coupling);
     });
     try {
       return recordFootprints(recorder, () => {

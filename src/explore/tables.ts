@@ -22,13 +22,23 @@ import type { Model } from '../../models/index.ts';
 import type { Topology } from '../../models/topology.ts';
 import { formatEvent } from '../events.ts';
 import { layoutOf, type Layout } from '../world/layout.ts';
-import { effectsOf, footprintRecorder, initialWorld, step, type World } from '../world/world.ts';
+import {
+  effectsOf,
+  footprintRecorder,
+  initialWorld,
+  recordFootprints,
+  step,
+  type World,
+} from '../world/world.ts';
+import { ReachedComponents } from './reached.ts';
+import { StaticReads, type Read } from './static-reads.ts';
 import {
   compose,
   partsKey,
   readBlock,
   readServices,
   relabel,
+  unitSlots,
   type Block,
   type Services,
   type Unit,
@@ -65,6 +75,8 @@ export class Tables {
   readonly initialBlocks: number[];
   /** How many times the tables called `step()`. */
   steps = 0;
+  /** An entry failed its static-read check: its value stands in the tables, so they are never used again. */
+  poisoned = false;
 
   private readonly servicesIds = new Map<string, number>();
   private readonly blockIds: Map<string, number>[];
@@ -76,6 +88,10 @@ export class Tables {
   private readonly closed = new Set<string>();
   /** Per group: the (s, b) pairs whose automatic effects were checked to change nothing. */
   private readonly settledPairs: Set<number>[];
+  /** Each owned component (`kind\0id`): its unit, and its place in the unit's block. */
+  private readonly slotOf = new Map<string, { unit: number; slot: number }>();
+  /** Entries computed with other units' components asked, checked in their other states. */
+  private readonly reads = new StaticReads(this);
 
   constructor(
     topology: Topology,
@@ -95,6 +111,11 @@ export class Tables {
     this.blockIds = representative.map(() => new Map());
     this.settledPairs = representative.map(() => new Set());
     this.placed = units.map(() => []);
+    units.forEach((unit, u) =>
+      unitSlots(this.layout, unit).forEach(({ kind, id }, slot) =>
+        this.slotOf.set(`${kind}\u0000${id}`, { unit: u, slot }),
+      ),
+    );
     const keyServers = topology.providers.filter((p) => p.kind !== 'native').length;
     this.sCap = 2 ** (1 + keyServers); // exact for the production model: each service up or down
     this.svcNext = new Int32Array(this.sCap * this.events.services.length).fill(UNKNOWN);
@@ -109,7 +130,7 @@ export class Tables {
     });
   }
 
-  private repOf(g: number): Unit {
+  repOf(g: number): Unit {
     return this.units[this.groups.representative[g]];
   }
 
@@ -206,13 +227,15 @@ export class Tables {
     // Another unit's event: of the tables' own units, or of a host outside this part of a site.
     // The whole site as one unit has no other (every host coupled: the full product).
     if (this.units.length > 1 || this.partOfSite) this.checkSettled(g, s, b, world, event);
-    const result = this.run(world, event);
+    this.reads.source(g, s, b);
+    const { result, reads } = this.runReading(world, event, rep);
     let next = REFUSED;
     if (result !== null) {
       this.checkOnlyUnitChanged(world, result, this.units[rep], event);
       next = this.internBlock(g, readBlock(this.layout, result, this.units[rep]));
     }
     this.local[g][(b * this.sCap + s) * L + l] = next;
+    this.reads.entry({ g, s, b, event, services: s, result: next, local: true }, reads);
     return next;
   }
 
@@ -223,10 +246,16 @@ export class Tables {
     const s = this.svcPred[2 * s2];
     const e = this.svcPred[2 * s2 + 1];
     if (s === UNKNOWN) throw new Error(`no service transition into services state ${s2} is known`);
-    const result = this.run(this.placeAtRepresentative(g, s, b), this.events.services[e]);
+    const event = this.events.services[e];
+    const { result, reads } = this.runReading(
+      this.placeAtRepresentative(g, s, b),
+      event,
+      this.groups.representative[g],
+    );
     if (result === null) throw new Error('a service event was refused in one world and applied in another');
     const next = this.internBlock(g, readBlock(this.layout, result, this.repOf(g)));
     this.settle[g][b * this.sCap + s2] = next;
+    this.reads.entry({ g, s, b, event, services: s2, result: next, local: false }, reads);
     return next;
   }
 
@@ -244,9 +273,12 @@ export class Tables {
         reason: `${formatEvent(event)}, an event of ${unit.join(' + ')}, changed the shared services`,
       });
     }
-    const other = this.units.find(
-      (u) => u !== unit && !same(readBlock(this.layout, after, u), readBlock(this.layout, before, u)),
-    );
+    // A component that only answered (a static read, `verifyRead`) is a new snapshot, equal to the old.
+    const unchanged = (u: Unit) => {
+      const [a, b] = [readBlock(this.layout, after, u), readBlock(this.layout, before, u)];
+      return same(a, b) || partsKey(a) === partsKey(b);
+    };
+    const other = this.units.find((u) => u !== unit && !unchanged(u));
     if (other !== undefined) {
       throw new CouplingError({
         hosts: [...unit, ...other],
@@ -282,7 +314,7 @@ export class Tables {
     this.settledPairs[g].add(key);
   }
 
-  private placeAtRepresentative(g: number, s: number, b: number): World {
+  placeAtRepresentative(g: number, s: number, b: number): World {
     return compose(this.layout, this.template, this.services[s], [[this.repOf(g), this.blocks[g][b]]]);
   }
 
@@ -290,6 +322,25 @@ export class Tables {
     this.steps++;
     const result = step(world, event);
     return result.outcome === 'applied' ? result.world : null;
+  }
+
+  // --- static reads ----------------------------------------------------------------------------
+
+  /**
+   * `run`, noting the components of other units that the step's messages reached (a broadcast
+   * reaches them all: models/boot.ts under `keyScope: 'cluster'`). They are at their initial
+   * snapshots in the world the entry is computed on; static-reads.ts makes sure that does not matter.
+   */
+  private runReading(world: World, event: KpmEvent, rep: number): { result: World | null; reads: Read[] } {
+    const watch = new ReachedComponents(footprintRecorder());
+    const result = recordFootprints(watch, () => this.run(world, event));
+    const reads: Read[] = [];
+    for (const key of watch.seen) {
+      const at = this.slotOf.get(key);
+      if (at !== undefined && at.unit !== rep && !reads.some((r) => r.unit === at.unit && r.slot === at.slot))
+        reads.push(at);
+    }
+    return { result, reads };
   }
 
   /**
@@ -371,6 +422,6 @@ export function tablesFor(
   const list = units ?? hostUnits(topology);
   const key = JSON.stringify([list, partOfSite]);
   let tables = byUnits.get(key);
-  if (!tables) byUnits.set(key, (tables = new Tables(topology, model, list, partOfSite)));
+  if (!tables || tables.poisoned) byUnits.set(key, (tables = new Tables(topology, model, list, partOfSite)));
   return tables;
 }

@@ -38,6 +38,12 @@ export interface FootprintRecorder {
   touchHost(host: string): void;
   /** A message of this type goes to every component of a kind. */
   broadcast(kind: ComponentKind, type: string): void;
+  /**
+   * A broadcast (a message to every component of a kind) is delivered to this component, whether
+   * its state takes it or not: what it answers may depend on that state (the tables check that it
+   * does not, src/explore/tables.ts).
+   */
+  reached(kind: ComponentKind, id: string): void;
   /** A transition replaced a component's snapshot (perhaps by an equal one). */
   replaced(kind: ComponentKind, id: string, before: AnyMachineSnapshot, after: AnyMachineSnapshot): void;
 }
@@ -233,7 +239,9 @@ class Draft implements SiteView {
   /** Delivers a message to every component it addresses, and what they send in turn, depth first. */
   deliver(message: Send): void {
     const { kind } = message.to;
+    const broadcast = !('id' in message.to) && !('owner' in message.to);
     for (const id of this.recipients(message.to, message.event.type)) {
+      if (broadcast) recorder?.reached(kind, id);
       const snapshot = this.parts[kind][id];
       if (
         snapshot === undefined ||
