@@ -26,7 +26,10 @@ export interface SiteView {
   readonly vsanProvider: string | null;
 }
 
-/** Facts for an event delivered to a component: the component's id and snapshot, the event as sent. */
+/**
+ * Facts for an event delivered to a component: the component's id and snapshot, the event as sent.
+ * Returns a new object each time: the world adds the event's own fields to it.
+ */
 export type Gatherer = (view: SiteView, snapshot: AnyMachineSnapshot, event: Payload) => object;
 
 /** Which events get which facts, per kind of recipient. */

@@ -121,16 +121,17 @@ export function hostStepViolations(
   hostId: string,
 ): Violation[] {
   const a = after.hosts[hostId];
+  // A step that leaves the host and its VMs as they were (the same observation pieces, src/explore)
+  // and does not boot it has nothing new to judge: every key it holds it held before.
+  if (bootedHost(event) !== hostId && a === before.hosts[hostId] && sameVms(site, before, after, hostId)) {
+    return [];
+  }
   const kept = keptKeys(before.hosts[hostId], event, hostId);
   const out: Violation[] = [];
-  const vmOf = (key: string) => site.vms.get(key);
-  const kindOf = (key: string) => {
-    const vm = vmOf(key);
-    return vm ? providerOf(site, vm)?.kind : undefined;
-  };
   for (const key of new Set([...a.cachedKeys, ...a.storedKeys])) {
     if (kept.has(key) || released(site, after, hostId, key)) continue;
-    if (kindOf(key) === 'native' && a.kdk.includes(vmOf(key)?.encryptedBy as string)) continue;
+    const vm = site.vms.get(key);
+    if (vm && providerOf(site, vm)?.kind === 'native' && a.kdk.includes(vm.encryptedBy as string)) continue;
     out.push({ id: 'SEC-04', subject: hostId, message: `${key} appeared on ${hostId} without a release` });
     if (bootedHost(event) === hostId) {
       out.push({
@@ -151,6 +152,11 @@ export function hostStepViolations(
     }
   }
   return out;
+}
+
+function sameVms(site: Lookups, before: ObservedState, after: ObservedState, hostId: string): boolean {
+  for (const vm of site.vmsOnHost.get(hostId) ?? []) if (before.vms[vm.id] !== after.vms[vm.id]) return false;
+  return true;
 }
 
 /**

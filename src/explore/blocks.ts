@@ -105,7 +105,19 @@ export function compose(
  * keep no history), so equal keys are equal snapshots. Finer than `stateKey`, never coarser.
  */
 export function partsKey(parts: Services | Block): string {
-  return JSON.stringify(parts.map((snapshot) => [snapshot.value, snapshot.context]));
+  let key = '';
+  for (const snapshot of parts) key += `${snapshotKey(snapshot)},`;
+  return key;
+}
+
+/** A snapshot's key, kept per snapshot object: blocks share most of their snapshots with others. */
+const snapshotKeys = new WeakMap<AnyMachineSnapshot, string>();
+
+function snapshotKey(snapshot: AnyMachineSnapshot): string {
+  let key = snapshotKeys.get(snapshot);
+  if (key === undefined)
+    snapshotKeys.set(snapshot, (key = JSON.stringify([snapshot.value, snapshot.context])));
+  return key;
 }
 
 /** How one unit's names become another's: its hosts' ids, and its VMs' ids. */

@@ -158,36 +158,40 @@ export class CouplingRecorder implements FootprintRecorder {
     const hosts = this.hosts;
     const decisive = this.index === 0 && !this.start;
     if (decisive) for (const owner of this.owners) hosts.add(owner);
-    const what = `${this.start ? 'the start of the site' : formatEvent(this.event as KpmEvent)}: ${message.event.type} to ${address(message)}`;
+
     const part: Coupling | null =
       this.broadcastTo === null
         ? null
-        : { hosts: 'every host', level: 'part', reason: `${what} sends ${this.broadcastTo} of the site` };
+        : {
+            hosts: 'every host',
+            level: 'part',
+            reason: `${this.what(message)} sends ${this.broadcastTo} of the site`,
+          };
     let coupling: Coupling | null = null;
     if (decisive && this.owners.length === 0 && hosts.size > 0) {
       coupling = {
         hosts: 'every host',
-        reason: `${what} reads ${[...hosts].join(', ')}: the services' next state would depend on a host`,
+        reason: `${this.what(message)} reads ${[...hosts].join(', ')}: the services' next state would depend on a host`,
       };
     } else if (this.changedService !== null && !(decisive && this.owners.length === 0)) {
       coupling = {
         hosts: 'every host',
-        reason: `${what} changes ${this.changedService}, which every host reads`,
+        reason: `${this.what(message)} changes ${this.changedService}, which every host reads`,
       };
     } else if (hosts.size > 1) {
-      coupling = { hosts: [...hosts], reason: `${what} reaches ${[...hosts].join(' and ')}` };
+      coupling = { hosts: [...hosts], reason: `${this.what(message)} reaches ${[...hosts].join(' and ')}` };
     } else if (!this.start && this.owners.length === 0 && [...hosts].some((h) => !this.part.has(h))) {
       // A service event's message for a host this part does not have: in the whole site it would
       // act there, whatever named it (the services, or a host of this part).
       coupling = {
         hosts: 'every host',
-        reason: `${what} reaches ${[...hosts].join(' and ')}, a host of another part: a service event acts on hosts the part cannot see`,
+        reason: `${this.what(message)} reaches ${[...hosts].join(' and ')}, a host of another part: a service event acts on hosts the part cannot see`,
       };
     } else if ((this.start || this.owners.length > 0) && [...hosts].some((h) => !this.part.has(h))) {
       const mine = this.start ? [...this.part] : [...this.owners];
       coupling = {
         hosts: [...new Set([...mine, ...hosts])],
-        reason: `${what} reaches ${[...hosts].join(' and ')}, which ${this.start ? 'the start' : 'an event'} of ${mine.join(', ')} acts on`,
+        reason: `${this.what(message)} reaches ${[...hosts].join(' and ')}, which ${this.start ? 'the start' : 'an event'} of ${mine.join(', ')} acts on`,
       };
     }
     this.message_ = null;
@@ -197,6 +201,12 @@ export class CouplingRecorder implements FootprintRecorder {
     this.changedService = null;
     if (coupling !== null) this.found(coupling);
     if (part !== null) this.found(part);
+  }
+
+  /** The message in words, for a coupling's reason (only then: formatting costs more than judging). */
+  private what(message: Send): string {
+    const event = this.start ? 'the start of the site' : formatEvent(this.event as KpmEvent);
+    return `${event}: ${message.event.type} to ${address(message)}`;
   }
 
   private ownersOf(event: KpmEvent): readonly string[] {

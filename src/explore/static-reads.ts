@@ -8,9 +8,9 @@
  * then explored as one block), never a wrong table.
  *
  * What is compared, per entry and per state b' of another unit u' it reached:
- * - a local event (of the entry's unit): with u' at (s, b'), a pair its own entries come from
- *   (so settled: the automatic effects change nothing there, tables.ts `checkSettled`), the step
- *   must give the same block, the same services, and leave b' as it was;
+ * - a local event (of the entry's unit): with u' at (s, b'), a pair its unit reaches (so settled:
+ *   the automatic effects change nothing there, tables.ts `checkSettled`), the step must give the
+ *   same block, the same services, and leave b' as it was;
  * - a service event: with u' at any of its blocks, the same block for the entry's unit and the
  *   same services (u' settles by its own entry).
  * One other unit at a time is enough: a unit's answers depend on its own snapshots and on the facts
@@ -54,7 +54,7 @@ interface Reader {
 }
 
 export class StaticReads {
-  /** Per group: services state → the blocks b whose pair (s, b) some entry is computed from. */
+  /** Per group: services state → the blocks b of the pairs (s, b) reached. */
   private readonly sources = new Map<number, Map<number, number[]>>();
   private readonly sourceKeys = new Set<number>();
   /** `unit services` → the local entries computed under those services that asked that unit. */
@@ -64,7 +64,10 @@ export class StaticReads {
 
   constructor(private readonly tables: Tables) {}
 
-  /** (s, b) of group g is the source of an entry: a settled pair; the readers of its units see b. */
+  /**
+   * (s, b) of group g is reached (the initial pair, or the pair after an entry): a settled pair,
+   * which the readers of its units are checked on.
+   */
   source(g: number, s: number, b: number): void {
     const key = (b * 0x400000 + s) * 64 + (g % 64);
     if (this.sourceKeys.has(key)) return;

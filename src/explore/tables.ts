@@ -128,6 +128,7 @@ export class Tables {
       const own = readBlock(this.layout, this.template, unit);
       return this.internBlock(groupOfUnit[u], relabel(this.layout, model, own, unit, rep));
     });
+    this.initialBlocks.forEach((b, u) => this.reads.source(groupOfUnit[u], this.initialServices, b));
   }
 
   repOf(g: number): Unit {
@@ -227,7 +228,6 @@ export class Tables {
     // Another unit's event: of the tables' own units, or of a host outside this part of a site.
     // The whole site as one unit has no other (every host coupled: the full product).
     if (this.units.length > 1 || this.partOfSite) this.checkSettled(g, s, b, world, event);
-    this.reads.source(g, s, b);
     const { result, reads } = this.runReading(world, event, rep);
     let next = REFUSED;
     if (result !== null) {
@@ -235,6 +235,7 @@ export class Tables {
       next = this.internBlock(g, readBlock(this.layout, result, this.units[rep]));
     }
     this.local[g][(b * this.sCap + s) * L + l] = next;
+    if (next !== REFUSED) this.reads.source(g, s, next);
     this.reads.entry({ g, s, b, event, services: s, result: next, local: true }, reads);
     return next;
   }
@@ -255,6 +256,7 @@ export class Tables {
     if (result === null) throw new Error('a service event was refused in one world and applied in another');
     const next = this.internBlock(g, readBlock(this.layout, result, this.repOf(g)));
     this.settle[g][b * this.sCap + s2] = next;
+    this.reads.source(g, s2, next);
     this.reads.entry({ g, s, b, event, services: s2, result: next, local: false }, reads);
     return next;
   }

@@ -33,25 +33,29 @@ function build(topology: Topology): Layout {
   const instances = Object.fromEntries(
     COMPONENT_KINDS.map((kind) => [kind, COMPONENTS[kind].instances(topology)]),
   ) as Record<ComponentKind, Instance[]>;
-  const byId = new Map<string, Instance>();
-  const owned = new Map<string, string[]>();
+  // Per kind, then per id or owner: the look-ups are on the hot path of every step, so no key is built.
+  const byId = new Map<ComponentKind, Map<string, Instance>>();
+  const owned = new Map<ComponentKind, Map<string, string[]>>();
   const ownedKinds = new Set<ComponentKind>();
   for (const kind of COMPONENT_KINDS) {
+    const ids = new Map<string, Instance>();
+    const owners = new Map<string, string[]>();
+    byId.set(kind, ids);
+    owned.set(kind, owners);
     for (const instance of instances[kind]) {
-      byId.set(`${kind}\u0000${instance.id}`, instance);
+      ids.set(instance.id, instance);
       if (instance.owner === null) continue;
       ownedKinds.add(kind);
-      const key = `${kind}\u0000${instance.owner}`;
-      const ids = owned.get(key);
-      if (ids) ids.push(instance.id);
-      else owned.set(key, [instance.id]);
+      const list = owners.get(instance.owner);
+      if (list) list.push(instance.id);
+      else owners.set(instance.owner, [instance.id]);
     }
   }
   return {
     topology,
     instances,
-    instance: (kind, id) => byId.get(`${kind}\u0000${id}`),
-    owned: (kind, host) => owned.get(`${kind}\u0000${host}`) ?? [],
+    instance: (kind, id) => byId.get(kind)?.get(id),
+    owned: (kind, host) => owned.get(kind)?.get(host) ?? [],
     ownedKind: (kind) => ownedKinds.has(kind),
     vsanProvider: topology.vsan?.encryptedBy ?? null,
   };

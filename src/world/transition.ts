@@ -101,70 +101,74 @@ function scopeOf(machine: AnyStateMachine): Scope {
   return known;
 }
 
-const transitions = new WeakMap<AnyMachineSnapshot, Map<string, [AnyMachineSnapshot, Send[]]>>();
+/** A transition remembered: its result, and (once a tracer has wanted them) the transitions taken. */
+interface Remembered {
+  result: [AnyMachineSnapshot, Send[]];
+  taken: readonly AnyTransitionDefinition[] | null;
+}
+
+const transitions = new WeakMap<AnyMachineSnapshot, Map<string, Remembered>>();
 
 /**
  * The next snapshot of `machine` after `event`, and the messages it sends; a pure function of its
  * arguments, so remembered per snapshot and event (the explorer composes worlds from interned
- * snapshots, and the same transitions come back at every step). Not while a tracer is installed:
- * it must see each transition. Callers must not change what it returns.
+ * snapshots, and the same transitions come back at every step). A tracer still sees every
+ * transition: a remembered one is shown to it again, with the statechart transitions it took
+ * (computed once, the first time a tracer needs them). Callers must not change what it returns.
  */
 export function next<S extends AnyMachineSnapshot>(
   machine: AnyStateMachine,
   snapshot: S,
   event: EventObject,
 ): [S, Send[]] {
-  if (tracer !== null) return transition(machine, snapshot, event);
   let known = transitions.get(snapshot);
   if (!known) transitions.set(snapshot, (known = new Map()));
   const key = JSON.stringify(event);
-  let result = known.get(key) as [S, Send[]] | undefined;
-  if (!result) known.set(key, (result = transition(machine, snapshot, event)));
-  return result;
+  let remembered = known.get(key);
+  if (remembered === undefined) {
+    remembered = transition(machine, snapshot, event);
+    known.set(key, remembered);
+  } else if (tracer !== null && remembered.taken === null) {
+    remembered.taken = transition(machine, snapshot, event).taken;
+  }
+  const [after, sent] = remembered.result;
+  tracer?.({ machine, before: snapshot, event, after, taken: remembered.taken ?? [], sent });
+  return remembered.result as [S, Send[]];
 }
 
-function transition<S extends AnyMachineSnapshot>(
-  machine: AnyStateMachine,
-  snapshot: S,
-  event: EventObject,
-): [S, Send[]] {
+function transition(machine: AnyStateMachine, snapshot: AnyMachineSnapshot, event: EventObject): Remembered {
   const { scope, actions, taken } = scopeOf(machine);
   actions.length = 0;
   taken.length = 0;
-  const after = machine.transition(snapshot, event, scope) as S;
+  const after = machine.transition(snapshot, event, scope);
   const sent: Send[] = [];
   for (const action of actions) {
     if (action.type === 'xstate.emit') sent.push((action.params as { event: Send }).event);
   }
-  tracer?.({ machine, before: snapshot, event, after, taken: [...taken], sent });
-  return [after, sent];
+  return { result: [after, sent], taken: tracer === null ? null : [...taken] };
 }
 
 /**
  * Whether `snapshot` would take `event` (`snapshot.can`): how a component answers a question
- * (would this provider release that key?). A tracer sees a yes as the transition that says it.
+ * (would this provider release that key?), remembered per snapshot and event (the same questions
+ * come back at every step). A tracer sees a yes as the transitions that say it, every time.
  */
 export function ask(machine: AnyStateMachine, snapshot: AnyMachineSnapshot, event: EventObject): boolean {
-  if (tracer === null) return remembered(snapshot, event);
-  const yes = snapshot.can(event);
-  if (yes) {
-    const taken = machine.getTransitionData(snapshot, event);
-    tracer({ machine, before: snapshot, event, after: snapshot, taken, sent: [] });
-  }
-  return yes;
-}
-
-const answers = new WeakMap<AnyMachineSnapshot, Map<string, boolean>>();
-
-/** `snapshot.can(event)`, remembered per snapshot and event: the same questions come back at every step. */
-function remembered(snapshot: AnyMachineSnapshot, event: EventObject): boolean {
   let known = answers.get(snapshot);
   if (!known) answers.set(snapshot, (known = new Map()));
   const key = JSON.stringify(event);
-  let yes = known.get(key);
-  if (yes === undefined) known.set(key, (yes = snapshot.can(event)));
-  return yes;
+  let answer = known.get(key);
+  if (answer === undefined) known.set(key, (answer = { yes: snapshot.can(event), taken: null }));
+  if (tracer === null || !answer.yes) return answer.yes;
+  answer.taken ??= machine.getTransitionData(snapshot, event);
+  tracer({ machine, before: snapshot, event, after: snapshot, taken: answer.taken, sent: [] });
+  return true;
 }
+
+const answers = new WeakMap<
+  AnyMachineSnapshot,
+  Map<string, { yes: boolean; taken: readonly AnyTransitionDefinition[] | null }>
+>();
 
 /** The initial snapshot of `machine` for `input`. */
 export function start<S extends AnyMachineSnapshot>(machine: AnyStateMachine, input?: unknown): S {
@@ -192,6 +196,15 @@ const handled = new WeakMap<AnyStateMachine, Map<string, ReadonlySet<string>>>()
  * would need are not gathered.
  */
 export function handles(machine: AnyStateMachine, snapshot: AnyMachineSnapshot, type: string): boolean {
+  let types = handledBySnapshot.get(snapshot);
+  if (!types) handledBySnapshot.set(snapshot, (types = handledTypes(machine, snapshot)));
+  return types.has(type);
+}
+
+/** Per snapshot object first: the explorer reuses interned snapshots, so most look-ups end here. */
+const handledBySnapshot = new WeakMap<AnyMachineSnapshot, ReadonlySet<string>>();
+
+function handledTypes(machine: AnyStateMachine, snapshot: AnyMachineSnapshot): ReadonlySet<string> {
   let byValue = handled.get(machine);
   if (!byValue) handled.set(machine, (byValue = new Map()));
   const value = typeof snapshot.value === 'string' ? snapshot.value : JSON.stringify(snapshot.value);
@@ -200,5 +213,5 @@ export function handles(machine: AnyStateMachine, snapshot: AnyMachineSnapshot, 
     types = new Set(getStateNodes(machine.root, snapshot.value).flatMap((node) => node.ownEvents));
     byValue.set(value, types);
   }
-  return types.has(type);
+  return types;
 }
