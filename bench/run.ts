@@ -12,8 +12,10 @@
  * Then `kpm paths` on the edge site (bench/paths.ts): exploration, per-step coverage, and for each
  * target its generation time, total steps and baseline, with XState's figures.
  *
- *   npm run bench [-- --max-states N] [-- --quick] [-- --paths] [-- --check]
- *   (--paths: the paths figures only; --check: the kpm check series only)
+ * Then `kpm report` on the edge site (bench/report.ts): wall and CPU time, and each flip's check.
+ *
+ *   npm run bench [-- --max-states N] [-- --quick] [-- --paths] [-- --check] [-- --report]
+ *   (--paths, --check, --report: the paths figures, the kpm check series, the report figures only)
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +27,7 @@ import { explore } from '../src/explore/fast.ts';
 import { loadTopology } from '../src/topology/load.ts';
 import type { Topology } from '../models/topology.ts';
 import { measurePaths, printPaths, type PathsMeasure } from './paths.ts';
+import { printReport } from './report.ts';
 import { generatedSite } from './generated.ts';
 import { branchSite, syntheticSite } from './synthetic.ts';
 
@@ -205,6 +208,10 @@ function main(): void {
     printPaths(pathsInChild());
     return;
   }
+  if (process.argv.includes('--report')) {
+    printReport(join(here, '..', '..'));
+    return;
+  }
   const maxStates = Number(option('--max-states') ?? 4_000_000);
   const quick = process.argv.includes('--quick');
   console.log(
@@ -227,7 +234,10 @@ function main(): void {
   console.log('1.2 or none, two VMs per host over a KMS, a Trust Authority and a native provider, vSAN);');
   console.log('check: part by part (the default); check-full: --full, the product of every host\n');
   summariseCheck(runJobs(checkJobs(maxStates, quick)));
-  if (!process.argv.includes('--check')) printPaths(pathsInChild());
+  if (!process.argv.includes('--check')) {
+    printPaths(pathsInChild());
+    printReport(join(here, '..', '..'));
+  }
 }
 
 /** Each job in its own child process, the table of all of them. */
