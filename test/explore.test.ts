@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { and, assign, setup, stateIn } from 'xstate';
+import { and, assign, enqueueActions, setup, stateIn } from 'xstate';
 import { productionModel, type Model } from '../models/index.ts';
 import type { KpmEvent } from '../models/events.ts';
+import { send } from '../models/messages.ts';
 import { alphabetFilter as alphabet } from '../src/catalogue/alphabets.ts';
 import { eventInstances, type Alphabet } from '../src/explore/instances.ts';
 import { exploreDirect, type DirectExploration } from '../src/explore/direct.ts';
@@ -452,6 +453,58 @@ describe("static reads: a host that asks another host's VMs (keyScope cluster)",
     };
     expect(cachedOnQ(productionModel)).toContain('x');
     expect(cachedOnQ(onlyWhileRunning)).not.toContain('x');
+  });
+});
+
+describe('static reads of two hosts at once', () => {
+  it('explores them as one block: their answers could make up for each other', () => {
+    // Any running VM gives the booting host the key x: q's boot caches x while x or y runs, so
+    // varying p alone, or r alone, never changes what it caches, and varying both does.
+    const T = site('three', {
+      options: { keyScope: 'cluster', autoUnlock: true, autostart: false },
+      providers: [{ id: 'kms', kind: 'standard' }],
+      hosts: [
+        { id: 'p', tpm: '2.0' },
+        { id: 'q', tpm: '2.0' },
+        { id: 'r', tpm: '2.0' },
+      ],
+      vms: [
+        { id: 'x', host: 'p', encryptedBy: 'kms', running: true },
+        { id: 'y', host: 'r', encryptedBy: 'kms', running: true },
+      ],
+    });
+    const anyRunningGivesX: Model = {
+      ...productionModel,
+      name: 'any running VM gives the key x',
+      vm: productionModel.vm.provide({
+        guards: {
+          clusterKeyObtainable: and([
+            ({ context, event }) =>
+              event.type === 'CLUSTER_KEY' && event.host !== context.host && event.obtainable,
+            stateIn('on'),
+          ]),
+        },
+        actions: {
+          giveKeyToBootedHost: enqueueActions(({ event, enqueue }) => {
+            if (event.type !== 'CLUSTER_KEY') return;
+            enqueue.emit(
+              send({ kind: 'host', id: event.host }, { type: 'OBTAIN_KEY', key: 'x', derived: false }),
+            );
+          }),
+        },
+      }),
+    };
+    const letters = (e: KpmEvent) =>
+      e.type === 'VM_POWER_OFF' || (e.type === 'HOST_REBOOT' && e.host === 'q');
+    const x = exploreSite(T, { alphabet: letters }, anyRunningGivesX);
+    expect(x.units).toEqual([['p', 'q', 'r']]);
+    const d = exploreDirect(T, { alphabet: letters }, anyRunningGivesX);
+    expect(new Set(keysOf(x))).toEqual(new Set(d.keys));
+    // With both VMs off, q's reboot forgets x.
+    const off = x.findFirstObserved((st) => st.vms.x.power === 'off' && st.vms.y.power === 'off');
+    expect(off).not.toBeNull();
+    const world = step(x.world(off as number), { type: 'HOST_REBOOT', host: 'q' }).world;
+    expect(observe(world).hosts.q.cachedKeys).toEqual([]);
   });
 });
 

@@ -13,11 +13,12 @@
  *   same block, the same services, and leave b' as it was;
  * - a service event: with u' at any of its blocks, the same block for the entry's unit and the
  *   same services (u' settles by its own entry).
- * One other unit at a time is enough: a unit's answers depend on its own snapshots and on the facts
- * of models/facts.ts, and a fact read of another unit couples the units outright (coupling.ts,
- * rule 2); so, message after message, the step sees the same answers as in the entry's own world.
- * Checks are deduplicated on the snapshots of the components asked, which is all the entry's
- * unit sees of u'.
+ * One other unit per entry: an entry that asks two is not vouched for (their answers could make up
+ * for each other) and couples them with the entry's unit. Checks are deduplicated on the snapshots
+ * of the components asked, which is all the entry's unit sees of u' (a fact read of another
+ * component of u' couples the units outright: coupling.ts, rule 2). What a service event's deciding
+ * message, or the automatic effects checked on their own, ask of hosts is not checked here: the
+ * tables refuse it (tables.ts, `serviceNext`, `checkSettled`).
  */
 import type { KpmEvent } from '../../models/events.ts';
 import { step } from '../world/world.ts';
@@ -56,7 +57,8 @@ interface Reader {
 export class StaticReads {
   /** Per group: services state → the blocks b of the pairs (s, b) reached. */
   private readonly sources = new Map<number, Map<number, number[]>>();
-  private readonly sourceKeys = new Set<number>();
+  /** Per group: the pairs (s, b) reached, by key. */
+  private readonly sourceKeys = new Map<number, Set<number>>();
   /** `unit services` → the local entries computed under those services that asked that unit. */
   private readonly local = new Map<string, Reader[]>();
   /** unit → the service entries that asked it. */
@@ -69,9 +71,11 @@ export class StaticReads {
    * which the readers of its units are checked on.
    */
   source(g: number, s: number, b: number): void {
-    const key = (b * 0x400000 + s) * 64 + (g % 64);
-    if (this.sourceKeys.has(key)) return;
-    this.sourceKeys.add(key);
+    const key = b * 0x400000 + s; // not sCap, which grows
+    let keys = this.sourceKeys.get(g);
+    if (!keys) this.sourceKeys.set(g, (keys = new Set()));
+    if (keys.has(key)) return;
+    keys.add(key);
     let byServices = this.sources.get(g);
     if (!byServices) this.sources.set(g, (byServices = new Map()));
     const blocks = byServices.get(s);
@@ -86,6 +90,16 @@ export class StaticReads {
   /** An entry whose step reached `reads`: checked now on the states known, and later on new ones. */
   entry(entry: Entry, reads: readonly Read[]): void {
     const units = [...new Set(reads.map((r) => r.unit))];
+    if (units.length > 1) {
+      // Two units' answers could make up for each other (each alone changing nothing, both
+      // together something): the check below varies one unit at a time, so it cannot vouch for this.
+      this.tables.poisoned = true;
+      const hosts = [...this.tables.repOf(entry.g), ...units.flatMap((u) => this.tables.units[u])];
+      throw new CouplingError({
+        hosts,
+        reason: `${formatEvent(entry.event)}, an event of ${this.tables.repOf(entry.g).join(' + ')}, asks ${units.map((u) => this.tables.units[u].join(' + ')).join(' and ')}: the answers of several hosts are only checked one host at a time`,
+      });
+    }
     for (const unit of units) {
       const slots = reads.filter((r) => r.unit === unit).map((r) => r.slot);
       const reader: Reader = { entry, unit, slots, checked: new Set() };

@@ -205,10 +205,18 @@ export class Tables {
     const i = s * this.events.services.length + e;
     const known = this.svcNext[i];
     if (known !== UNKNOWN) return known;
-    const result = this.run(
-      compose(this.layout, this.template, this.services[s], []),
-      this.events.services[e],
+    const event = this.events.services[e];
+    const { result, reached } = this.watching(() =>
+      this.run(compose(this.layout, this.template, this.services[s], []), event),
     );
+    // Computed with every host as it starts: it must not ask any of them (a broadcast would).
+    if (reached.some((key) => this.slotOf.has(key))) {
+      this.poisoned = true;
+      throw new CouplingError({
+        hosts: 'every host',
+        reason: `${formatEvent(event)} asks components of hosts: the services' next state would depend on them`,
+      });
+    }
     const next = result === null ? REFUSED : this.internServices(readServices(this.layout, result));
     this.svcNext[s * this.events.services.length + e] = next;
     if (next >= 0 && this.svcPred[2 * next] === UNKNOWN) {
@@ -299,8 +307,17 @@ export class Tables {
     const key = b * 0x400000 + s; // not sCap, which grows
     if (this.settledPairs[g].has(key)) return;
     this.steps++;
-    const after = effectsOf(world, event);
+    const { result: after, reached } = this.watching(() => effectsOf(world, event));
     const unit = this.repOf(g);
+    const rep = this.groups.representative[g];
+    // The other units are as they start here: effects that asked them would hold for that state only.
+    if (reached.some((key) => this.slotOf.has(key) && this.slotOf.get(key)?.unit !== rep)) {
+      this.poisoned = true;
+      throw new CouplingError({
+        hosts: 'every host',
+        reason: `the automatic effects that follow ${formatEvent(event)} ask other hosts' components`,
+      });
+    }
     const changed =
       partsKey(readServices(this.layout, after)) !== partsKey(this.services[s])
         ? 'the shared services'
@@ -328,16 +345,22 @@ export class Tables {
 
   // --- static reads ----------------------------------------------------------------------------
 
+  /** `fn`, and the components (`kind\0id`) broadcasts reached meanwhile; the recorder still sees all. */
+  private watching<T>(fn: () => T): { result: T; reached: readonly string[] } {
+    const watch = new ReachedComponents(footprintRecorder());
+    const result = recordFootprints(watch, fn);
+    return { result, reached: watch.seen };
+  }
+
   /**
    * `run`, noting the components of other units that the step's messages reached (a broadcast
    * reaches them all: models/boot.ts under `keyScope: 'cluster'`). They are at their initial
    * snapshots in the world the entry is computed on; static-reads.ts makes sure that does not matter.
    */
   private runReading(world: World, event: KpmEvent, rep: number): { result: World | null; reads: Read[] } {
-    const watch = new ReachedComponents(footprintRecorder());
-    const result = recordFootprints(watch, () => this.run(world, event));
+    const { result, reached } = this.watching(() => this.run(world, event));
     const reads: Read[] = [];
-    for (const key of watch.seen) {
+    for (const key of reached) {
       const at = this.slotOf.get(key);
       if (at !== undefined && at.unit !== rep && !reads.some((r) => r.unit === at.unit && r.slot === at.slot))
         reads.push(at);
