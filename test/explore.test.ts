@@ -406,6 +406,21 @@ describe('the tables come from the model', () => {
   });
 });
 
+type VmImplementations = Parameters<Model['vm']['provide']>[0];
+
+/** A VM that gives its key to a booting host only while it runs: its state answers, not only its configuration. */
+function answeringOnlyWhileRunning(name: string, actions: VmImplementations['actions'] = {}): Model {
+  const clusterKeyObtainable: NonNullable<VmImplementations['guards']>['clusterKeyObtainable'] = and([
+    ({ context, event }) => event.type === 'CLUSTER_KEY' && event.host !== context.host && event.obtainable,
+    stateIn('on'),
+  ]);
+  return {
+    ...productionModel,
+    name,
+    vm: productionModel.vm.provide({ guards: { clusterKeyObtainable }, actions }),
+  };
+}
+
 describe("static reads: a host that asks another host's VMs (keyScope cluster)", () => {
   const c = CASES.find((x) => x.topology === OPTIONS) as Case;
 
@@ -419,19 +434,7 @@ describe("static reads: a host that asks another host's VMs (keyScope cluster)",
   it("explores the hosts as one block when an answer depends on the VM's state", () => {
     // A VM that gives its key to a booting host only while it runs: what q's boot caches then
     // depends on p's state, which q's own block cannot know.
-    const onlyWhileRunning: Model = {
-      ...productionModel,
-      name: 'a VM gives its key only while running',
-      vm: productionModel.vm.provide({
-        guards: {
-          clusterKeyObtainable: and([
-            ({ context, event }) =>
-              event.type === 'CLUSTER_KEY' && event.host !== context.host && event.obtainable,
-            stateIn('on'),
-          ]),
-        },
-      }),
-    };
+    const onlyWhileRunning = answeringOnlyWhileRunning('a VM gives its key only while running');
     const letters = alphabet('outagesAndReboots'); // p's reboot leaves x off (autostart off)
     const apart = OPTIONS.hosts.map((h) => [h.id]);
     expect(() => explore(OPTIONS, { alphabet: letters, units: apart }, onlyWhileRunning)).toThrow(
@@ -473,27 +476,14 @@ describe('static reads of two hosts at once', () => {
         { id: 'y', host: 'r', encryptedBy: 'kms', running: true },
       ],
     });
-    const anyRunningGivesX: Model = {
-      ...productionModel,
-      name: 'any running VM gives the key x',
-      vm: productionModel.vm.provide({
-        guards: {
-          clusterKeyObtainable: and([
-            ({ context, event }) =>
-              event.type === 'CLUSTER_KEY' && event.host !== context.host && event.obtainable,
-            stateIn('on'),
-          ]),
-        },
-        actions: {
-          giveKeyToBootedHost: enqueueActions(({ event, enqueue }) => {
-            if (event.type !== 'CLUSTER_KEY') return;
-            enqueue.emit(
-              send({ kind: 'host', id: event.host }, { type: 'OBTAIN_KEY', key: 'x', derived: false }),
-            );
-          }),
-        },
+    const anyRunningGivesX = answeringOnlyWhileRunning('any running VM gives the key x', {
+      giveKeyToBootedHost: enqueueActions(({ event, enqueue }) => {
+        if (event.type !== 'CLUSTER_KEY') return;
+        enqueue.emit(
+          send({ kind: 'host', id: event.host }, { type: 'OBTAIN_KEY', key: 'x', derived: false }),
+        );
       }),
-    };
+    });
     const letters = (e: KpmEvent) =>
       e.type === 'VM_POWER_OFF' || (e.type === 'HOST_REBOOT' && e.host === 'q');
     const x = exploreSite(T, { alphabet: letters }, anyRunningGivesX);
