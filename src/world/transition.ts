@@ -101,6 +101,19 @@ function scopeOf(machine: AnyStateMachine): Scope {
   return known;
 }
 
+/**
+ * An event's memo key, kept per event object: most events a step delivers are the same objects
+ * every time (the site's remembered routes, the messages of remembered transitions); those with
+ * facts are new objects, serialised once each.
+ */
+function eventKey(event: EventObject): string {
+  let key = eventKeys.get(event);
+  if (key === undefined) eventKeys.set(event, (key = JSON.stringify(event)));
+  return key;
+}
+
+const eventKeys = new WeakMap<EventObject, string>();
+
 /** A transition remembered: its result, and (once a tracer has wanted them) the transitions taken. */
 interface Remembered {
   result: [AnyMachineSnapshot, Send[]];
@@ -123,7 +136,7 @@ export function next<S extends AnyMachineSnapshot>(
 ): [S, Send[]] {
   let known = transitions.get(snapshot);
   if (!known) transitions.set(snapshot, (known = new Map()));
-  const key = JSON.stringify(event);
+  const key = eventKey(event);
   let remembered = known.get(key);
   if (remembered === undefined) {
     remembered = transition(machine, snapshot, event);
@@ -156,7 +169,7 @@ function transition(machine: AnyStateMachine, snapshot: AnyMachineSnapshot, even
 export function ask(machine: AnyStateMachine, snapshot: AnyMachineSnapshot, event: EventObject): boolean {
   let known = answers.get(snapshot);
   if (!known) answers.set(snapshot, (known = new Map()));
-  const key = JSON.stringify(event);
+  const key = eventKey(event);
   let answer = known.get(key);
   if (answer === undefined) known.set(key, (answer = { yes: snapshot.can(event), taken: null }));
   if (tracer === null || !answer.yes) return answer.yes;
