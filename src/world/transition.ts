@@ -101,87 +101,70 @@ function scopeOf(machine: AnyStateMachine): Scope {
   return known;
 }
 
-/**
- * An event's memo key, kept per event object: most events a step delivers are the same objects
- * every time (the site's remembered routes, the messages of remembered transitions); those with
- * facts are new objects, serialised once each.
- */
-function eventKey(event: EventObject): string {
-  let key = eventKeys.get(event);
-  if (key === undefined) eventKeys.set(event, (key = JSON.stringify(event)));
-  return key;
-}
-
-const eventKeys = new WeakMap<EventObject, string>();
-
-/** A transition remembered: its result, and (once a tracer has wanted them) the transitions taken. */
-interface Remembered {
-  result: [AnyMachineSnapshot, Send[]];
-  taken: readonly AnyTransitionDefinition[] | null;
-}
-
-const transitions = new WeakMap<AnyMachineSnapshot, Map<string, Remembered>>();
+const transitions = new WeakMap<AnyMachineSnapshot, Map<string, [AnyMachineSnapshot, Send[]]>>();
 
 /**
  * The next snapshot of `machine` after `event`, and the messages it sends; a pure function of its
  * arguments, so remembered per snapshot and event (the explorer composes worlds from interned
- * snapshots, and the same transitions come back at every step). A tracer still sees every
- * transition: a remembered one is shown to it again, with the statechart transitions it took
- * (computed once, the first time a tracer needs them). Callers must not change what it returns.
+ * snapshots, and the same transitions come back at every step). Not while a tracer is installed:
+ * it must see each transition. Callers must not change what it returns.
  */
 export function next<S extends AnyMachineSnapshot>(
   machine: AnyStateMachine,
   snapshot: S,
   event: EventObject,
 ): [S, Send[]] {
+  if (tracer !== null) return transition(machine, snapshot, event);
   let known = transitions.get(snapshot);
   if (!known) transitions.set(snapshot, (known = new Map()));
-  const key = eventKey(event);
-  let remembered = known.get(key);
-  if (remembered === undefined) {
-    remembered = transition(machine, snapshot, event);
-    known.set(key, remembered);
-  } else if (tracer !== null && remembered.taken === null) {
-    remembered.taken = transition(machine, snapshot, event).taken;
-  }
-  const [after, sent] = remembered.result;
-  tracer?.({ machine, before: snapshot, event, after, taken: remembered.taken ?? [], sent });
-  return remembered.result as [S, Send[]];
+  const key = JSON.stringify(event);
+  let result = known.get(key) as [S, Send[]] | undefined;
+  if (!result) known.set(key, (result = transition(machine, snapshot, event)));
+  return result;
 }
 
-function transition(machine: AnyStateMachine, snapshot: AnyMachineSnapshot, event: EventObject): Remembered {
+function transition<S extends AnyMachineSnapshot>(
+  machine: AnyStateMachine,
+  snapshot: S,
+  event: EventObject,
+): [S, Send[]] {
   const { scope, actions, taken } = scopeOf(machine);
   actions.length = 0;
   taken.length = 0;
-  const after = machine.transition(snapshot, event, scope);
+  const after = machine.transition(snapshot, event, scope) as S;
   const sent: Send[] = [];
   for (const action of actions) {
     if (action.type === 'xstate.emit') sent.push((action.params as { event: Send }).event);
   }
-  return { result: [after, sent], taken: tracer === null ? null : [...taken] };
+  tracer?.({ machine, before: snapshot, event, after, taken: [...taken], sent });
+  return [after, sent];
 }
 
 /**
  * Whether `snapshot` would take `event` (`snapshot.can`): how a component answers a question
- * (would this provider release that key?), remembered per snapshot and event (the same questions
- * come back at every step). A tracer sees a yes as the transitions that say it, every time.
+ * (would this provider release that key?). A tracer sees a yes as the transition that says it.
  */
 export function ask(machine: AnyStateMachine, snapshot: AnyMachineSnapshot, event: EventObject): boolean {
-  let known = answers.get(snapshot);
-  if (!known) answers.set(snapshot, (known = new Map()));
-  const key = eventKey(event);
-  let answer = known.get(key);
-  if (answer === undefined) known.set(key, (answer = { yes: snapshot.can(event), taken: null }));
-  if (tracer === null || !answer.yes) return answer.yes;
-  answer.taken ??= machine.getTransitionData(snapshot, event);
-  tracer({ machine, before: snapshot, event, after: snapshot, taken: answer.taken, sent: [] });
-  return true;
+  if (tracer === null) return remembered(snapshot, event);
+  const yes = snapshot.can(event);
+  if (yes) {
+    const taken = machine.getTransitionData(snapshot, event);
+    tracer({ machine, before: snapshot, event, after: snapshot, taken, sent: [] });
+  }
+  return yes;
 }
 
-const answers = new WeakMap<
-  AnyMachineSnapshot,
-  Map<string, { yes: boolean; taken: readonly AnyTransitionDefinition[] | null }>
->();
+const answers = new WeakMap<AnyMachineSnapshot, Map<string, boolean>>();
+
+/** `snapshot.can(event)`, remembered per snapshot and event: the same questions come back at every step. */
+function remembered(snapshot: AnyMachineSnapshot, event: EventObject): boolean {
+  let known = answers.get(snapshot);
+  if (!known) answers.set(snapshot, (known = new Map()));
+  const key = JSON.stringify(event);
+  let yes = known.get(key);
+  if (yes === undefined) known.set(key, (yes = snapshot.can(event)));
+  return yes;
+}
 
 /** The initial snapshot of `machine` for `input`. */
 export function start<S extends AnyMachineSnapshot>(machine: AnyStateMachine, input?: unknown): S {
