@@ -41,6 +41,12 @@ let tracer: TransitionTracer | null = null;
 export function traceTransitions(next: TransitionTracer | null): TransitionTracer | null {
   const previous = tracer;
   tracer = next;
+  // What a traced run remembers lasts while its tracer is installed: kept longer, it would hold a
+  // chain of next snapshots as long as a trace (kpm replay explains 10,000 events in a small heap).
+  if (next !== previous) {
+    traced = new WeakMap();
+    tracedAnswers = new WeakMap();
+  }
   for (const known of allScopes) inspect(known, next !== null);
   return previous;
 }
@@ -114,13 +120,46 @@ export function next<S extends AnyMachineSnapshot>(
   snapshot: S,
   event: EventObject,
 ): [S, Send[]] {
-  if (tracer !== null) return transition(machine, snapshot, event);
+  if (tracer !== null) return tracedNext(tracer, machine, snapshot, event);
   let known = transitions.get(snapshot);
   if (!known) transitions.set(snapshot, (known = new Map()));
   const key = JSON.stringify(event);
   let result = known.get(key) as [S, Send[]] | undefined;
   if (!result) known.set(key, (result = transition(machine, snapshot, event)));
   return result;
+}
+
+/** A transition, remembered while a tracer is installed, with what it took (shown again on each use). */
+interface Traced {
+  after: AnyMachineSnapshot;
+  sent: Send[];
+  taken: AnyTransitionDefinition[];
+}
+
+let traced = new WeakMap<AnyMachineSnapshot, Map<string, Traced>>();
+
+function tracedNext<S extends AnyMachineSnapshot>(
+  seeing: TransitionTracer,
+  machine: AnyStateMachine,
+  snapshot: S,
+  event: EventObject,
+): [S, Send[]] {
+  let known = traced.get(snapshot);
+  if (!known) traced.set(snapshot, (known = new Map()));
+  const key = JSON.stringify(event);
+  let found = known.get(key);
+  if (!found) {
+    tracer = null; // transition() would report it: it is reported below, as on every later use
+    try {
+      const [after, sent] = transition(machine, snapshot, event);
+      found = { after, sent, taken: [...scopeOf(machine).taken] };
+    } finally {
+      tracer = seeing;
+    }
+    known.set(key, found);
+  }
+  seeing({ machine, before: snapshot, event, after: found.after, taken: [...found.taken], sent: found.sent });
+  return [found.after as S, found.sent];
 }
 
 function transition<S extends AnyMachineSnapshot>(
@@ -146,13 +185,21 @@ function transition<S extends AnyMachineSnapshot>(
  */
 export function ask(machine: AnyStateMachine, snapshot: AnyMachineSnapshot, event: EventObject): boolean {
   if (tracer === null) return remembered(snapshot, event);
-  const yes = snapshot.can(event);
-  if (yes) {
-    const taken = machine.getTransitionData(snapshot, event);
-    tracer({ machine, before: snapshot, event, after: snapshot, taken, sent: [] });
+  let known = tracedAnswers.get(snapshot);
+  if (!known) tracedAnswers.set(snapshot, (known = new Map()));
+  const key = JSON.stringify(event);
+  let taken = known.get(key);
+  if (taken === undefined) {
+    taken = snapshot.can(event) ? machine.getTransitionData(snapshot, event) : null;
+    known.set(key, taken);
   }
-  return yes;
+  if (taken !== null)
+    tracer({ machine, before: snapshot, event, after: snapshot, taken: [...taken], sent: [] });
+  return taken !== null;
 }
+
+/** What a traced run asked, with the transitions that said yes (null: no); kept as `traced` is. */
+let tracedAnswers = new WeakMap<AnyMachineSnapshot, Map<string, AnyTransitionDefinition[] | null>>();
 
 const answers = new WeakMap<AnyMachineSnapshot, Map<string, boolean>>();
 
