@@ -66,7 +66,43 @@ interface Accumulator {
 const empty = (): Accumulator => ({ transitions: new Set(), rules: new Set() });
 
 /** Per edge: the statechart transitions it takes and the rules it shows (see the file's comment). */
+/**
+ * One tracer for all of edgeCoverage's traced steps, each step's records going where `sink`
+ * points: a traced run remembers its transitions while its tracer stays installed
+ * (src/world/transition.ts), and the steps of one graph share most of them.
+ */
+let sink: ((record: TransitionRecord) => void) | null = null;
+
+function withTracer<T>(to: (record: TransitionRecord) => void, body: () => T): T {
+  if (sink === null) {
+    const previous = traceTransitions((r) => to(r));
+    try {
+      return body();
+    } finally {
+      traceTransitions(previous);
+    }
+  }
+  const outer = sink;
+  sink = to;
+  try {
+    return body();
+  } finally {
+    sink = outer;
+  }
+}
+
 export function edgeCoverage(graph: PathGraph): EdgeCoverage {
+  const previous = traceTransitions((r) => sink?.(r));
+  sink = () => {};
+  try {
+    return edgeCoverageOnce(graph);
+  } finally {
+    sink = null;
+    traceTransitions(previous);
+  }
+}
+
+function edgeCoverageOnce(graph: PathGraph): EdgeCoverage {
   const reset = traceReset(graph);
   const layout = layoutOf(graph.topology);
   const unitOf = unitIndex(graph);
@@ -142,12 +178,10 @@ function traceStep(graph: PathGraph, from: number, e: number): Map<number, Accum
   const own = owner === undefined ? null : unitOf.get(owner);
   const byHost = new Map<number, Accumulator>();
   const records: TransitionRecord[] = [];
-  const previous = traceTransitions((r) => records.push(r));
-  try {
-    step(world, event);
-  } finally {
-    traceTransitions(previous);
-  }
+  withTracer(
+    (r) => records.push(r),
+    () => step(world, event),
+  );
   let pending: TransitionRecord[] = [];
   for (const record of records) {
     if (isQuestion(record)) {
@@ -269,12 +303,10 @@ function active(machine: AnyStateMachine, snapshot: AnyMachineSnapshot): ReturnT
 /** What the reset covers: the records of building the steady initial state. */
 function traceReset(graph: PathGraph): Covered {
   const acc = empty();
-  const previous = traceTransitions((r) => note(acc, r));
-  try {
-    initialWorld(graph.topology, graph.model);
-  } finally {
-    traceTransitions(previous);
-  }
+  withTracer(
+    (r) => note(acc, r),
+    () => initialWorld(graph.topology, graph.model),
+  );
   return freeze(acc);
 }
 
