@@ -126,25 +126,23 @@ function edgeCoverageOnce(graph: PathGraph): EdgeCoverage {
   for (let i = 0; i < graph.edges; i++) {
     const from = graph.edgeFrom[i] * (1 + units);
     const e = graph.edgeEvent[i];
-    const h = eventHost[e];
-    const keys = partKeys(
-      e,
-      h,
-      packed.subarray(from, from + 1 + units),
-      packed[graph.edgeTo[i] * (1 + units)],
-    );
-    let missing = false;
-    for (const k of keys) if (k !== null && !parts.has(k)) missing = true;
-    if (missing) {
-      traced++;
-      const byHost = traceStep(graph, graph.edgeFrom[i], e);
-      keys.forEach((k, host) => {
-        if (k !== null && !parts.has(k)) parts.set(k, freeze(byHost.get(host === 0 ? MAIN : host - 1)));
-      });
-    }
-    const combo = keys.join('|');
+    const state = packed.subarray(from, from + 1 + units);
+    const servicesAfter = packed[graph.edgeTo[i] * (1 + units)];
+    // What the edge covers is a function of its parts' keys, which this one string determines:
+    // most edges repeat a combination seen before, and need no part key at all.
+    let combo = `${e}.${servicesAfter}`;
+    for (let k = 0; k < state.length; k++) combo += `.${state[k]}`;
     let covered = combined.get(combo);
     if (!covered) {
+      const h = eventHost[e];
+      const keys = partKeys(e, h, state, servicesAfter);
+      if (keys.some((k) => k !== null && !parts.has(k))) {
+        traced++;
+        const byHost = traceStep(graph, graph.edgeFrom[i], e);
+        keys.forEach((k, host) => {
+          if (k !== null && !parts.has(k)) parts.set(k, freeze(byHost.get(host === 0 ? MAIN : host - 1)));
+        });
+      }
       const acc = empty();
       for (const k of keys) if (k !== null) merge(acc, parts.get(k) as Covered);
       combined.set(combo, (covered = freeze(acc)));

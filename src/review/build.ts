@@ -16,6 +16,7 @@ import { runCheck } from '../check/run.ts';
 import { CoverageRecorder } from '../statecharts/coverage.ts';
 import type { ReviewContext } from './context.ts';
 import { charts } from './diagrams/chart.ts';
+import { graphviz } from './diagrams/graphviz.ts';
 import { code, paragraph, strong, table, type Block, type ReviewDocument, type Text } from './document.ts';
 import { readGoldenScenarios } from './golden.ts';
 import { renderHtml } from './html.ts';
@@ -58,6 +59,9 @@ const VERSION = (
 export async function buildReview(topology: Topology, options: ReviewOptions): Promise<Review> {
   const model = options.model ?? productionModel;
   const seed = options.seed ?? DEFAULT_SEED;
+  // Graphviz's WebAssembly compiles off the main thread meanwhile (the diagrams need it later;
+  // a failure shows there, where it is awaited).
+  graphviz().catch(() => {});
   // The modelling choices need kpm check on every flip of an option: on other threads meanwhile.
   const variants = flipVariants(topology);
   const flips = startChecks(
