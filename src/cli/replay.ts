@@ -3,8 +3,9 @@
  * state. `--json` prints the interface's replay JSON; otherwise a trace that shows, at each step,
  * only what changed (or, with `--full`, the whole state).
  *
- * Both are streamed: each step is printed as it is computed and then dropped, so that memory stays
- * flat with the length of the trace (100,000 events and more); only the events themselves are held.
+ * Both are streamed: each step is printed as it is computed and then dropped; only the events
+ * themselves are held. (Memory still grows slowly with very long traces: the transition memo of
+ * src/world/transition.ts holds on to more than it should; README, "kpm replay".)
  */
 import { Command } from 'commander';
 import { ProblemList } from '../errors.ts';

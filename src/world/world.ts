@@ -153,8 +153,6 @@ function refused(world: World, reason: string): StepResult {
   return { outcome: 'refused', reason, world };
 }
 
-const routes = new WeakMap<AnyMachineSnapshot, WeakMap<Payload, Send[]>>();
-
 /**
  * A world under construction during one step. Each kind's record is copied on its first change,
  * so the world the step started from is never changed.
@@ -194,17 +192,11 @@ class Draft implements SiteView {
 
   /**
    * What the site machine sends for an event. It keeps no state between events, so its snapshot
-   * stays, and the same event object always gets the same messages: they are remembered (unless a
-   * tracer must see each transition).
+   * stays, and `next` remembers its messages per event (by value: remembered per event object,
+   * they would be held as long as the events, which a replay of 100,000 events holds all along).
    */
   route(event: Payload): Send[] {
-    const site = this.parts.site.site;
-    if (tracing()) return next(this.model.site, site, event)[1];
-    let byEvent = routes.get(site);
-    if (!byEvent) routes.set(site, (byEvent = new WeakMap()));
-    let sent = byEvent.get(event);
-    if (!sent) byEvent.set(event, (sent = next(this.model.site, site, event)[1]));
-    return sent;
+    return next(this.model.site, this.parts.site.site, event)[1];
   }
 
   /** Runs one component's transition and keeps its next snapshot; returns it and what it sends. */
